@@ -1,0 +1,53 @@
+"""`foi-bot db upgrade|status|purge-personal-data`: schema and retention chores for operators."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+
+from bot.config import load_settings
+from bot.runtime import open_database
+from storage.db import session_scope
+from storage.migrate import pending_revisions, upgrade
+from storage.retention import cases_due_for_erasure, erase_personal_data
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("db", help="database schema and retention")
+    sub = parser.add_subparsers(dest="db_command", metavar="ACTION")
+    sub.required = True
+    sub.add_parser("upgrade", help="apply pending migrations").set_defaults(func=_upgrade)
+    sub.add_parser("status", help="say which migrations are pending").set_defaults(func=_status)
+    purge = sub.add_parser("purge-personal-data", help="erase requester details of cases finished before the retention period")
+    purge.add_argument("--dry-run", action="store_true", help="list the cases without changing them")
+    purge.set_defaults(func=_purge)
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    engine = open_database(load_settings(), migrate=False)
+    before = pending_revisions(engine)
+    upgrade(engine)
+    print(f"applied {len(before)} migration(s)" if before else "database schema is up to date")
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    engine = open_database(load_settings(), migrate=False)
+    pending = pending_revisions(engine)
+    print("pending: " + ", ".join(pending) if pending else "database schema is up to date")
+    return 1 if pending else 0
+
+
+def _purge(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    engine = open_database(settings)
+    today = datetime.now(settings.tz).date()
+    with session_scope(engine) as session:
+        cases = cases_due_for_erasure(session, today, settings.retention_years)
+        for case in cases:
+            if not args.dry_run:
+                erase_personal_data(session, case, actor="retention")
+        references = [c.reference for c in cases]
+    verb = "would erase" if args.dry_run else "erased"
+    print(f"{verb} personal data of {len(references)} case(s)" + (": " + ", ".join(references) if references else ""))
+    return 0

@@ -1,0 +1,43 @@
+"""The Bolt app: listeners registered in one place, a Web API client with Slack's retry handlers.
+
+Every listener acknowledges first and does its work in a lazy listener, so Slack's 3-second limit never
+waits on the database or on other Slack calls.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+
+from bot.config import Settings
+from bot.slack.listeners import actions, commands, shortcuts
+from bot.slack.surface import SlackSurface
+from commands.base import CommandContext
+
+log = logging.getLogger(__name__)
+
+
+def make_client(settings: Settings) -> WebClient:
+    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=15)
+    client.retry_handlers.extend([RateLimitErrorRetryHandler(max_retry_count=3), ConnectionErrorRetryHandler(max_retry_count=2)])
+    return client
+
+
+def build_app(ctx: CommandContext, settings: Settings, *, client: WebClient | None = None,
+              token_verification: bool = True) -> App:
+    client = client or make_client(settings)
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret,
+        token_verification_enabled=token_verification,
+        process_before_response=False,
+        raise_error_for_unhandled_request=False,
+        logger=logging.getLogger("slack_bolt"),
+    )
+    surface = SlackSurface(ctx, client)
+    for module in (commands, shortcuts, actions):
+        module.register(app, ctx, surface)
+    return app

@@ -1,0 +1,47 @@
+"""`/foi …`: acknowledge at once, then run the command layer and deliver its reply."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.slack.modals import registration_modal
+from bot.slack.surface import SlackSurface, slack_error
+from commands.base import CommandContext, Invocation
+from commands.registry import dispatch
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, ctx: CommandContext, surface: SlackSurface) -> None:
+    def acknowledge(ack: Ack) -> None:
+        ack()
+
+    def run(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        invocation = Invocation(
+            user=body.get("user_id", ""),
+            text=body.get("text", ""),
+            now=datetime.now(timezone.utc),
+            surface="slack",
+            channel=body.get("channel_id"),
+            trigger_id=body.get("trigger_id"),
+        )
+        reply = dispatch(ctx, invocation)
+        if reply.open_modal is not None:
+            today = invocation.today(ctx.tz)
+            view = registration_modal(text="", received=today, regime=ctx.settings.profile.default_regime,
+                                      metadata={"channel": invocation.channel})
+            try:
+                client.views_open(trigger_id=invocation.trigger_id, view=view)
+            except SlackApiError as exc:
+                respond(text=f"Slack would not open the form ({slack_error(exc)}). Try `/foi new` with the request text.",
+                        response_type="ephemeral")
+            return
+        surface.deliver(reply, user=invocation.user, channel=invocation.channel, respond=respond)
+
+    app.command("/foi")(ack=acknowledge, lazy=[run])

@@ -1,0 +1,36 @@
+"""`/foi help [COMMAND]`: every sub-command with its usage and an example, from the one registry."""
+
+from __future__ import annotations
+
+from commands.base import CommandContext, Invocation, Reply
+from commands.registry import COMMANDS, command, load_families
+
+
+@command(
+    "help",
+    usage="/foi help [COMMAND]",
+    summary="List the commands, or explain one",
+    example="/foi help new",
+)
+def help_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
+    load_families()
+    if args:
+        name = args[0].lower().lstrip("/")
+        if name == "foi" and len(args) > 1:
+            name = args[1].lower()
+        spec = COMMANDS.get(name)
+        if spec is None:
+            names = ", ".join(sorted(COMMANDS))
+            return Reply.error(f"There is no `{name}` command. The commands are: {names}.", usage="/foi help COMMAND")
+        return Reply(
+            text=f"Usage: {spec.usage}\n{spec.summary}.\nExample: {spec.example}",
+            title=f"/foi {spec.name}",
+            fields=[("Usage", f"`{spec.usage}`"), ("Example", f"`{spec.example}`")],
+            paragraphs=[spec.summary + "."],
+        )
+    lines = [f"{spec.usage} — {spec.summary}. Example: {spec.example}" for spec in COMMANDS.values()]
+    return Reply(
+        text="foi-bot commands:\n" + "\n".join(lines),
+        title="foi-bot commands",
+        paragraphs=[f"`{spec.usage}` — {spec.summary}.\n_e.g._ `{spec.example}`" for spec in COMMANDS.values()],
+    )

@@ -1,0 +1,94 @@
+"""The `/foi` sub-commands: one table, filled by the command-family modules, read by help and dispatch."""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import logging
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from commands.base import CommandContext, CommandError, Invocation, Reply
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[CommandContext, Invocation, list[str]], Reply]
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    usage: str
+    summary: str
+    example: str
+    handler: Handler
+    family: str
+    raw_text: bool = False  # the handler wants the words unsplit (free text such as a request)
+
+
+COMMANDS: dict[str, CommandSpec] = {}
+
+#: Command families, each a module under commands/ that registers its sub-commands on import.
+FAMILIES: tuple[str, ...] = ("commands.help", "commands.cases")
+
+
+def command(name: str, *, usage: str, summary: str, example: str, raw_text: bool = False):  # type: ignore[no-untyped-def]
+    def decorate(handler: Handler) -> Handler:
+        COMMANDS[name] = CommandSpec(
+            name=name,
+            usage=usage,
+            summary=summary,
+            example=example,
+            handler=handler,
+            family=handler.__module__,
+            raw_text=raw_text,
+        )
+        return handler
+
+    return decorate
+
+
+def load_families() -> dict[str, CommandSpec]:
+    for module in FAMILIES:
+        importlib.import_module(module)
+    return COMMANDS
+
+
+def split_words(text: str) -> list[str]:
+    """Split like a shell, but forgive an unmatched quote (people type apostrophes)."""
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
+
+
+def dispatch(ctx: CommandContext, invocation: Invocation) -> Reply:
+    """Run one `/foi` invocation. Never raises for anything a person or the database can cause."""
+    load_families()
+    text = invocation.text.strip()
+    if not text:
+        return COMMANDS["help"].handler(ctx, invocation, [])
+    name, _, rest = text.partition(" ")
+    name = name.lower()
+    spec = COMMANDS.get(name)
+    if spec is None:
+        close = difflib.get_close_matches(name, list(COMMANDS), n=1)
+        hint = f" Did you mean `{close[0]}`?" if close else ""
+        return Reply.error(
+            f"`{name}` is not a /foi command.{hint} Type `/foi help` to see them all.",
+            usage=COMMANDS[close[0]].usage if close else "/foi help",
+        )
+    args = [rest.strip()] if spec.raw_text else split_words(rest)
+    try:
+        return spec.handler(ctx, invocation, args)
+    except CommandError as exc:
+        return Reply.error(exc.problem, usage=exc.usage or spec.usage, example=exc.example or spec.example)
+    except (OperationalError, PoolTimeout) as exc:
+        log.error("database unavailable during /foi %s: %s", name, type(exc).__name__)
+        return Reply.error(
+            "The case database is not answering right now, so nothing was changed. Please try again in a minute."
+        )

@@ -1,0 +1,79 @@
+"""From typed or pasted request text to a `NewCase` (what `/foi new TEXT` registers)."""
+
+from __future__ import annotations
+
+import re
+
+from commands.base import CommandContext, CommandError, Invocation
+from commands.registration import NewCase
+from commands.words import parse_date
+
+_RECEIVED_OPTION = re.compile(r"(?:^|\s)received[:=](\S+)", re.IGNORECASE)
+
+
+def split_received_option(text: str) -> tuple[str | None, str]:
+    match = _RECEIVED_OPTION.search(text)
+    if not match:
+        return None, text.strip()
+    return match.group(1), (text[: match.start()] + " " + text[match.end() :]).strip()
+
+
+def new_case_from_text(ctx: CommandContext, text: str, inv: Invocation) -> tuple[NewCase, list[str]]:
+    today = inv.today(ctx.tz)
+    received_word, body = split_received_option(text)
+    if not body:
+        raise CommandError("Give the request text as well as the received date.")
+    received = today
+    if received_word is not None:
+        received = parse_date(received_word, what="received date", today=today)
+        if received > today:
+            raise CommandError(f"The received date {received.isoformat()} is in the future.")
+    first_sentence = re.split(r"(?<=[.?!])\s", body, maxsplit=1)[0]
+    new = NewCase(
+        request_text=body,
+        received=received,
+        regime=ctx.settings.profile.default_regime,
+        subject=first_sentence[:120],
+        questions=[{"number": "1", "text": body, "parts": []}],
+    )
+    return new, []
+
+
+class FormError(CommandError):
+    """A registration form value that cannot be used; `field` names the form input to flag."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(problem)
+        self.field = field
+
+
+REGIME_CODES = ("foia", "eir", "foisa", "sar")
+
+
+def new_case_from_form(ctx: CommandContext, values: dict, *, today) -> NewCase:  # type: ignore[no-untyped-def]
+    """Validate the registration form; raises `FormError` naming the first bad field."""
+    text = (values.get("request_text") or "").strip()
+    if not text:
+        raise FormError("request_text", "Paste the request text.")
+    received_word = values.get("received") or ""
+    try:
+        received = parse_date(received_word, what="received date") if received_word else today
+    except CommandError as exc:
+        raise FormError("received", exc.problem) from None
+    if received > today:
+        raise FormError("received", "The received date cannot be in the future.")
+    regime = (values.get("regime") or ctx.settings.profile.default_regime).lower()
+    if regime not in REGIME_CODES:
+        raise FormError("regime", "Choose FOIA, EIR, FOISA or SAR.")
+    email = (values.get("requester_email") or "").strip() or None
+    subject = (values.get("subject") or "").strip() or re.split(r"(?<=[.?!])\s", text, maxsplit=1)[0][:120]
+    return NewCase(
+        request_text=text,
+        received=received,
+        regime=regime,
+        subject=subject,
+        questions=[{"number": "1", "text": text, "parts": []}],
+        requester_name=(values.get("requester_name") or "").strip() or None,
+        requester_email=email if email and "@" in email else None,
+        requester_address=email if email and "@" not in email else None,
+    )

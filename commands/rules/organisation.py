@@ -1,0 +1,85 @@
+"""The organisation profile: everything in a letter or a reference that differs between public bodies.
+
+Another force changes one TOML file (``FOI_ORG_PROFILE``), never a template. The profile is a plain
+pydantic model so that a missing field is reported by name when the file is loaded, not as a blank in
+a letter months later.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+DEFAULT_PROFILE_PATH = Path(__file__).resolve().parent.parent.parent / "templates" / "organisation.example.toml"
+
+
+class Signatory(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    title: str
+
+
+class Regulator(BaseModel):
+    """The body a requester complains to after internal review (ICO, or the Scottish Commissioner)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    address: list[str]
+    telephone: str
+    website: str
+    email: str = ""
+
+
+class OrganisationProfile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    short_name: str
+    unit: str = Field(description="The team's name as it appears on the letterhead")
+    address: list[str]
+    telephone: str
+    email: str
+    website: str = ""
+    signatory: Signatory
+    reference_prefix: str = "FOI"
+    default_regime: Literal["foia", "eir", "foisa", "sar"] = "foia"
+    country: Literal["england", "wales", "scotland", "northern-ireland"] = "england"
+    authority_type: Literal["central-government", "other"] = Field(
+        default="other",
+        description="Fees Regulations 2004 reg 3: £600/24 hours for central government, £450/18 hours for others",
+    )
+    review_paragraph: str
+    complaint_paragraph: str
+    regulator: Regulator
+    scottish_regulator: Regulator | None = None
+
+    @property
+    def cost_limit_pounds(self) -> int:
+        return 600 if self.authority_type == "central-government" else 450
+
+    @property
+    def cost_limit_hours(self) -> int:
+        return 24 if self.authority_type == "central-government" else 18
+
+
+class ProfileError(ValueError):
+    """A profile file that cannot be used; the message names the file and the field."""
+
+
+def load_profile(path: Path | str | None = None) -> OrganisationProfile:
+    path = Path(path) if path else DEFAULT_PROFILE_PATH
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ProfileError(f"organisation profile {path} does not exist") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"organisation profile {path} is not valid TOML: {exc}") from exc
+    try:
+        return OrganisationProfile.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise ProfileError(f"organisation profile {path}: field '{field}': {first['msg']}") from exc
