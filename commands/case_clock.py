@@ -8,7 +8,7 @@ is recorded as an event and said out loud, never applied silently.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -52,16 +52,26 @@ class ClockUpdate:
         return f"Due date moved from {before} to {after}."
 
 
-def deadlines_for(case: Case, settings: Settings) -> Deadlines:
+def deadlines_for(case: Case, settings: Settings, parent: Case | None = None) -> Deadlines:
+    """An internal-review case is timed by its parent's regime rules for reviews (Code 5.4-5.5, EIR reg 11,
+    FOISA s.21), counted from the day the review was requested; any other case by its own facts."""
+    if parent is not None:
+        return compute_deadlines(replace(facts_for(parent, settings), review_requested=case.received))
     return compute_deadlines(facts_for(case, settings))
 
 
-def apply_clock(case: Case, settings: Settings) -> ClockUpdate:
+def apply_clock(case: Case, settings: Settings, parent: Case | None = None) -> ClockUpdate:
     """Compute and store the case's dates; raises the clock's error for an impossible sequence."""
-    deadlines = deadlines_for(case, settings)
+    deadlines = deadlines_for(case, settings, parent)
     previous = case.due
-    case.due = deadlines.due
-    case.extended_due = deadlines.extended_due
-    case.review_request_by = deadlines.review_request_by
+    if parent is not None:
+        case.due = deadlines.review_due
+        case.extended_due = deadlines.review_max
+        case.review_request_by = None
+    else:
+        case.due = deadlines.due
+        case.extended_due = deadlines.extended_due
+        case.review_request_by = deadlines.review_request_by
     case.calendar_version = deadlines.calendar_version
-    return ClockUpdate(deadlines=deadlines, previous_due=previous, moved=previous is not None and previous != case.due)
+    moved = previous is not None and case.due is not None and previous != case.due
+    return ClockUpdate(deadlines=deadlines, previous_due=previous, moved=moved)
