@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from commands.base import CommandContext, CommandError, Invocation
+from commands.intake import new_case_from_proposal, proposal_lines, propose, question_dicts
 from commands.registration import NewCase
 from commands.words import parse_date
 
@@ -28,15 +29,12 @@ def new_case_from_text(ctx: CommandContext, text: str, inv: Invocation) -> tuple
         received = parse_date(received_word, what="received date", today=today)
         if received > today:
             raise CommandError(f"The received date {received.isoformat()} is in the future.")
-    first_sentence = re.split(r"(?<=[.?!])\s", body, maxsplit=1)[0]
-    new = NewCase(
-        request_text=body,
-        received=received,
-        regime=ctx.settings.profile.default_regime,
-        subject=first_sentence[:120],
-        questions=[{"number": "1", "text": body, "parts": []}],
-    )
-    return new, []
+    proposal = propose(ctx, body, today=today, message_time=inv.now if received_word is None else None)
+    new = new_case_from_proposal(proposal, body, today=today, default_regime=ctx.settings.profile.default_regime,
+                                 received=received if received_word is not None else None)
+    if new.received > today:
+        raise CommandError(f"The received date {new.received.isoformat()} read from the text is in the future.")
+    return new, ["Read from the text:", *proposal_lines(proposal, with_requester=False)]
 
 
 class FormError(CommandError):
@@ -66,13 +64,15 @@ def new_case_from_form(ctx: CommandContext, values: dict, *, today) -> NewCase: 
     if regime not in REGIME_CODES:
         raise FormError("regime", "Choose FOIA, EIR, FOISA or SAR.")
     email = (values.get("requester_email") or "").strip() or None
-    subject = (values.get("subject") or "").strip() or re.split(r"(?<=[.?!])\s", text, maxsplit=1)[0][:120]
+    proposal = propose(ctx, text, today=today)
+    subject = (values.get("subject") or "").strip() or (proposal.subject.text if proposal.subject else text[:120])
     return NewCase(
         request_text=text,
         received=received,
         regime=regime,
         subject=subject,
-        questions=[{"number": "1", "text": text, "parts": []}],
+        language=proposal.language if proposal.language in ("en", "cy") else "en",
+        questions=question_dicts(proposal.questions) or [{"number": "1", "text": text, "parts": []}],
         requester_name=(values.get("requester_name") or "").strip() or None,
         requester_email=email if email and "@" in email else None,
         requester_address=email if email and "@" not in email else None,

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
 from bot.config import Settings
-from bot.slack.listeners import actions, commands, shortcuts
+from bot.slack.listeners import actions, commands, intake, shortcuts
 from bot.slack.surface import SlackSurface
 from commands.base import CommandContext
 
@@ -38,6 +38,6 @@ def build_app(ctx: CommandContext, settings: Settings, *, client: WebClient | No
         logger=logging.getLogger("slack_bolt"),
     )
     surface = SlackSurface(ctx, client)
-    for module in (commands, shortcuts, actions):
+    for module in (commands, shortcuts, actions, intake):
         module.register(app, ctx, surface)
     return app

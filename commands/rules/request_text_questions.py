@@ -1,0 +1,953 @@
+"""Finding the request inside a text and splitting it into the requester's questions.
+
+The team answers question by question, in the requester's own numbering, so the numbering is kept as
+written (``Q1``, ``(a)``, ``iv)``, ``**1.**``) and only invented, with a flag, when the requester wrote
+plain paragraphs or bullets. Published response letters quote the request between a lead-in ("I note you
+seek access to the following information:") and the answer; only that quoted block is read.
+
+The work is line by line: each line is classified once (blank, marker, text, table), lines become
+blocks (an item with its marker, or an unmarked paragraph), and blocks become a tree with a stack of
+marker styles, the way Markdown nests lists. Every pattern is anchored or bounded, so a 40,000-character
+text costs a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from commands.rules.request_text_model import Question, Source, Span
+
+# ------------------------------------------------------------------------------------------- the region
+
+_START = re.compile(
+    r"""
+    (?<!\w)(?=[IiYyWwBbRrCcTtEe \t])  # cheap first check: a lead-in starts a word or a line
+    (?:
+    I\s+note\s+you\s+seek\s+access\s+to\s+the\s+following\s+information[ \t]*:?
+  | \byou\s+(?:have\s+)?(?:requested|asked\s+for|sought)\b[^:\n]{0,60}?(?:following|as\s+follows)[ \t]*:
+  | ^[ \t]*(?:You\s+asked|Your\s+request|The\s+request|Request(?:\s+text|\s+details)?|Information\s+Request
+        |Request\s+and\s+Answer|Requested\s+information|Cais|Eich\s+cais)[ \t]*(?::|$)
+  | \bWe\s+received\s+a\s+request\b[^:\n]{0,80}:
+  | \bin\s+the\s+following\s+terms\b[^:\n]{0,40}:
+  | \bwrote\s+to\b[^:\n]{0,60}?follows[ \t]*:
+  | \bBelow\s+is\s+your\s+request\s+and\s+our\s+response\.?
+  | \byour\s+request\s+(?:read|reads|was\s+as\s+follows)[ \t]*:
+    )
+    """,
+    re.IGNORECASE | re.MULTILINE | re.VERBOSE,
+)
+_END = re.compile(
+    r"""
+    ^[ \t]*(?:Response|Our\s+Response|In\s+Response|Ymateb|Answers?(?:\s+\d[^\n]{0,30})?|Decision|FOI\s+Duty
+        |Extent\s+of\s+Searches[^\n]{0,40})[ \t]*(?:[:\-–—][^\n]*)?$
+  | ^[ \t]*I\s+am\s+required\s+by\s+the\s+Freedom\s+of\s+Information
+  | ^[ \t]*The\s+Freedom\s+of\s+Information\s+Act\s+requires
+  | ^[ \t]*(?:Following\s+(?:enquiries|receipt\s+of\s+your\s+request)|Please\s+find\s+(?:enclosed|attached)\s+our\s+response)
+  | ^[ \t]*(?:Section\s+1\s+of\s+the\s+Freedom\s+of\s+Information\s+Act|Mae\s+adran\s+1\b)
+  | ^[ \t]*(?:FURTHER\s+INFORMATION\s+RECEIVED|CLARIFICATION\s+RECEIVED)
+  | ^[ \t]*-{2,}[ \t]*(?:Original\s+Message|Forwarded)
+  | ^[ \t]*On\s[^\n]{5,120}\bwrote:[ \t]*$
+    """,
+    re.IGNORECASE | re.MULTILINE | re.VERBOSE,
+)
+#: Case matters here: "Humberside Police Response" is a heading, "average response" is not.
+_END_CASED = re.compile(
+    r"^[ \t]*[A-Z][\w]{1,20}(?:[ \t]+[A-Z][\w]{1,20}){0,3}[ \t]+Response[ \t]*$"
+    r"|^\W{0,3}(?:The\s+)?(?:[A-Z][\w'’.]*\s+){0,3}[A-Z][\w'’.]*\s+responded\b",
+    re.MULTILINE,
+)
+SIGN_OFF = re.compile(
+    r"^[ \t]*(?P<phrase>Yours\s+(?:sincerely|faithfully|truly)|(?:Kind|Best|Warm|Many)\s+(?:regards|thanks|wishes)"
+    r"|Regards|Thanks(?:\s+again)?|Thank\s+you|Cheers|Diolch(?:\s+yn\s+fawr)?|Yn\s+gywir|Cofion(?:\s+gorau)?)\b"
+    r"[ \t]*[,.!]?[ \t]*(?P<rest>[^\n]{0,40})$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SALUTATION = re.compile(
+    "^[ \\t]*[\"“'‘]?" r"(?:Dear|Hi|Hello|Hiya|Good\s+(?:morning|afternoon|evening)|Annwyl|To\s+whom\s+it\s+may\s+concern)\b[^\n]{0,60}$",
+    re.IGNORECASE | re.MULTILINE,
+)
+RESPONSE_SIGNAL = re.compile(
+    r"(?<!\w)(?=[IiYyRrWwFfhHBbNnPp \t])(?:I\s+write\s+in\s+connection\s+with|I\s+note\s+you\s+seek\s+access|^[ \t]*You\s+asked\s*:|^[ \t]*In\s+Response\s*:"
+    r"|^[ \t]*Our\s+Response\s*:|^[ \t]*Ymateb\s*:|Request\s+and\s+Answer|We\s+received\s+a\s+request|^[ \t]*FOI\s+Duty"
+    r"|has\s+now\s+been\s+considered|in\s+which\s+you\s+requested|Below\s+is\s+your\s+request\s+and\s+our\s+response"
+    r"|neither\s+confirms?\s+nor\s+denies?|Refusal\s+Notice|Provision\s+of\s+information\s+held\s+by)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_HEADER_LINE = re.compile(r"^[ \t]*(?:From|Sent|Date|To|Cc|Subject|Received|Reply-To)[ \t]*:", re.IGNORECASE)
+_FROM_OR_SENT = re.compile(r"^[ \t]*(?:From|Sent)[ \t]*:[^\n]*", re.IGNORECASE | re.MULTILINE)
+_OPEN_QUOTES = {'"': '"', "“": "”", "'": "'", "‘": "’"}
+NAME_LINE = re.compile(
+    r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s)?[A-Z][A-Za-z'’\-]{0,30}\.?(?:\s(?:[A-Z][A-Za-z'’\-]{0,30}\.?|van|de|der|von|da|di|la|le|bin|al)){0,4}$"
+)
+_NOT_A_NAME = re.compile(
+    r"\b(?:Police|Constabulary|Council|Team|Information|Rights|Unit|Department|Office|Service|Freedom|Request|"
+    r"Response|Act|Data|Officer|Manager|Disclosure|Compliance|Branch|Headquarters|Porn|Images?|Statistics)\b"
+)
+
+
+@dataclass(frozen=True)
+class Region:
+    """Where the request is: ``[start, end)``, and the sign-off that closed it, if one did."""
+
+    start: int
+    end: int
+    explicit: bool
+    response_letter: bool
+    quoted: bool
+    sign_off: tuple[int, int] | None = None
+    name_line: tuple[int, int] | None = None
+
+
+#: A response letter shows what it is, and where it quotes the request, near its top; looking further
+#: would only find the same phrases in the body of a long request.
+LEAD_IN_WINDOW = 10_000
+
+
+def find_region(text: str, search_from: int = 0) -> Region | None:
+    """Locate the request. None when the text is a response letter whose quoted request cannot be found."""
+    window = min(len(text), search_from + LEAD_IN_WINDOW)
+    start_match = _START.search(text, search_from, window)
+    salutation = _leading_salutation(text, search_from)
+    signal = RESPONSE_SIGNAL.search(text, search_from, window)
+    response_letter = bool(signal) and (salutation is None or signal.start() < salutation)
+    if start_match:
+        start, explicit = start_match.end(), True
+    elif response_letter:
+        return None
+    else:
+        start, explicit = (salutation if salutation is not None else search_from), False
+    quoted, quote_end = _quotation(text, start)
+    end = len(text)
+    sign_off: tuple[int, int] | None = None
+    name_line: tuple[int, int] | None = None
+    for pattern in (_END, _END_CASED):
+        match = _first_after_content(pattern, text, start, end)
+        if match:
+            end = match.start()
+    match = _first_after_content(SIGN_OFF, text, start, end)
+    if match:
+        end, sign_off = match.start(), (match.start(), match.end())
+    if quote_end is not None and quote_end < end:
+        end = quote_end
+    if not response_letter:
+        name_line = _signature_name_line(text, start, end)
+        if name_line is not None:
+            end = name_line[0]
+    header_end = _later_header(text, start, end)
+    if header_end is not None:
+        end = header_end
+    return Region(start, end, explicit, response_letter, quoted, sign_off, name_line)
+
+
+def _leading_salutation(text: str, start: int) -> int | None:
+    """The end of a "Dear ..." line among the first few lines: the request follows it."""
+    position, seen = start, 0
+    while seen < 6 and position < len(text):
+        newline = text.find("\n", position)
+        line_end = len(text) if newline < 0 else newline
+        if text[position:line_end].strip():
+            seen += 1
+            if _SALUTATION.match(text, position, line_end):
+                return line_end
+        position = line_end + 1
+    return None
+
+
+def _has_content(text: str, start: int, end: int) -> bool:
+    return len(text[start:end].strip()) >= 8
+
+
+def _first_after_content(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
+    """The first match with some request text before it (a heading right after the lead-in is not an end)."""
+    for match in pattern.finditer(text, start, end):
+        if _has_content(text, start, match.start()):
+            return match
+    return None
+
+
+def _quotation(text: str, start: int) -> tuple[bool, int | None]:
+    """Whether the request opens with a quotation mark (a judgment or letter quoting it), and the end of
+    the line that closes the quotation, if it is closed."""
+    position = start
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    if position >= len(text) or text[position] not in _OPEN_QUOTES:
+        return False, None
+    closing = re.compile(re.escape(_OPEN_QUOTES[text[position]]) + r"[ \t]*$", re.MULTILINE)
+    match = closing.search(text, position + 1)
+    return True, (match.end() if match else None)
+
+
+def _signature_name_line(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A requester's name alone on a line after the request, with blank lines around it (emails, WDTK)."""
+    seen_content = False
+    previous_blank = False
+    position = start
+    while position < end:
+        newline = text.find("\n", position, end)
+        line_end = end if newline < 0 else newline
+        line = text[position:line_end].strip()
+        if not line:
+            previous_blank = True
+        else:
+            if seen_content and previous_blank and _is_name(line, minimum_words=2):
+                after = text[line_end:end].lstrip(" \t")
+                if not after or after.startswith("\n\n") or after.startswith("\n \n") or after.strip() == "":
+                    return position, line_end
+                following = after.lstrip("\n").split("\n", 1)[0].strip()
+                if after.startswith("\n") and (not following or "@" in following):
+                    return position, line_end
+            if len(line) >= 30:
+                seen_content = True
+            previous_blank = False
+        position = line_end + 1
+    return None
+
+
+def _later_header(text: str, start: int, end: int) -> int | None:
+    """An earlier email quoted below the request ("From: ... / Sent: ...") ends it."""
+    for match in _FROM_OR_SENT.finditer(text, start, end):
+        following_end = text.find("\n", match.end() + 1)
+        following = text[match.end() + 1 : following_end if following_end > 0 else end]
+        if ("@" in match.group() or _HEADER_LINE.match(following)) and _has_content(text, start, match.start()):
+            return match.start()
+    return None
+
+
+def _is_name(line: str, minimum_words: int = 1) -> bool:
+    line = line.strip().strip("\"'“”‘’").strip()
+    if not line or len(line) > 50 or not NAME_LINE.match(line) or _NOT_A_NAME.search(line):
+        return False
+    return len(line.split()) >= minimum_words
+
+
+def clean_name(line: str) -> str | None:
+    """A person's name from a signature line, or None when the line is not one."""
+    line = line.strip().strip("\"'“”‘’,.").strip()
+    return line if _is_name(line) else None
+
+
+# ------------------------------------------------------------------------------------------------ lines
+
+_BULLET_CLASSES = {
+    "-": "dash", "–": "dash", "—": "dash", "•": "dot", "●": "dot", "o": "circle", "◦": "circle",
+    "▪": "square", "■": "square", "‣": "dot", "⁃": "dash", "·": "dot", "*": "star",
+}  # fmt: skip
+_MARKER = re.compile(
+    r"""
+    [ \t]*
+    (?:
+      (?P<bullet>[-–—•●▪■◦·‣⁃*]|o(?=[ \t]))[ \t]+(?=\S)
+    | (?P<qword>(?i:Q|Qn|Question|Request|Req|Item|Part|Cwestiwn)[ \t]{0,2}\.?[ \t]{0,2}(?P<qnum>\d{1,3}))
+        (?:[ \t]{0,2}[.:)\-–—](?=\s|$)|(?=\s)|$)
+    | (?P<decimal>(?P<decval>\d{1,2}(?:\.\d{1,2}){1,3})\.?)(?=[ \t]+[A-Z"“‘'(])
+    | (?P<digit>\(?(?P<digval>\d{1,3})(?:[.):]|[ \t]{1,2}[-–—](?=[ \t])))(?=[ \t]|$|[A-Z"“‘'(])
+    | (?P<alpha>(?P<aopen>\()?(?P<alval>[A-Za-z]{1,5})(?(aopen)\)|[.)/]))(?=[ \t]|$)
+    )
+    [ \t]*
+    """,
+    re.VERBOSE,
+)
+_DIGIT = re.compile(r"\d")
+_FOOTNOTE_MARK = re.compile(r"\[\d{1,2}\]")
+_DASH_HEADING = re.compile(r"[-–—][A-Za-z]")
+_ROMAN = re.compile(r"^(?:x{0,3})(?:ix|iv|v?i{0,3})$")
+_TABLE_NUMBER = re.compile(r"^[\d.,%£$()/-]+$")
+_PUNCTUATION_ONLY = re.compile(r"^[\W_]*$")
+
+
+@dataclass(frozen=True)
+class _Marker:
+    kind: str  # bullet | qword | decimal | digit | alpha
+    value: str
+    label: str
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    kind: str  # blank | skip | item | text
+    markers: list[_Marker] = field(default_factory=list)
+    content_start: int = 0
+
+
+def _roman_value(token: str) -> int | None:
+    lower = token.lower()
+    if not lower or not _ROMAN.match(lower) or not (token.islower() or token.isupper()):
+        return None
+    values = {"i": 1, "v": 5, "x": 10}
+    total = 0
+    for index, char in enumerate(lower):
+        value = values[char]
+        if index + 1 < len(lower) and values[lower[index + 1]] > value:
+            total -= value
+        else:
+            total += value
+    return total
+
+
+def _parse_markers(text: str, position: int, end: int) -> tuple[list[_Marker], int]:
+    markers: list[_Marker] = []
+    while len(markers) < 3:
+        match = _MARKER.match(text, position, end)
+        if not match or match.end() == position:
+            break
+        kind = match.lastgroup if match.lastgroup in ("bullet", "qword", "decimal", "digit") else None
+        if match.group("bullet"):
+            kind, value = "bullet", match.group("bullet")
+        elif match.group("qword"):
+            kind, value = "qword", match.group("qnum")
+        elif match.group("decimal"):
+            kind, value = "decimal", match.group("decval")
+        elif match.group("digit"):
+            kind, value = "digit", match.group("digval")
+        else:
+            value = match.group("alval")
+            if len(value) > 1 and _roman_value(value) is None:
+                break
+            kind = "alpha"
+        markers.append(_Marker(kind, value, match.group().strip()))
+        position = match.end()
+        if kind == "bullet" and markers[-1].value == "*" and text.startswith("*", position):
+            break
+    return markers, position
+
+
+def _is_table_line(line: str) -> bool:
+    if "|" in line:
+        return True
+    if not _DIGIT.search(line):
+        return False
+    tokens = line.split()
+    if len(tokens) < 2:
+        return False
+    numbers = sum(1 for token in tokens if _TABLE_NUMBER.match(token))
+    return numbers / len(tokens) >= 0.6
+
+
+def _classify_lines(text: str, start: int, end: int) -> list[_Line]:
+    lines: list[_Line] = []
+    position = start
+    while position < end:
+        newline = text.find("\n", position, end)
+        line_end = end if newline < 0 else newline
+        lines.append(_Line(position, line_end, "text", content_start=position))
+        position = line_end + 1
+    circle_bullets = sum(1 for line in lines if text[line.start : line.end].lstrip().startswith("o "))
+    for line in lines:
+        raw = text[line.start : line.end]
+        stripped = raw.strip()
+        if not stripped:
+            line.kind = "blank"
+            continue
+        if (
+            _PUNCTUATION_ONLY.match(stripped)
+            or _SALUTATION.match(raw)
+            or _HEADER_LINE.match(raw)
+            or _is_table_line(stripped)
+        ):
+            line.kind = "skip"
+            continue
+        markers, content = _parse_markers(text, line.start, line.end)
+        if markers and markers[0].kind == "bullet" and markers[0].value == "o" and circle_bullets < 2:
+            markers = []
+        if markers:
+            line.kind, line.markers, line.content_start = "item", _resolve_compound(markers), content
+    return lines
+
+
+def _ordinal(marker: _Marker) -> int | None:
+    if marker.kind in ("digit", "qword"):
+        return int(marker.value)
+    if marker.kind == "alpha":
+        if len(marker.value) == 1 and marker.value.lower() not in "ivx":
+            return ord(marker.value.lower()) - 96
+        roman = _roman_value(marker.value)
+        if roman is not None and len(marker.value) > 1:
+            return roman
+        return ord(marker.value.lower()) - 96 if len(marker.value) == 1 else None
+    return None
+
+
+def _resolve_compound(markers: list[_Marker]) -> list[_Marker]:
+    """"- 1." is a numbered item in a bulleted paste; "1. a)" is a scraped list around the requester's a)."""
+    while len(markers) > 1 and markers[0].kind == "bullet":
+        markers = markers[1:]
+    if len(markers) == 2 and markers[0].kind == "digit" and markers[1].kind == "alpha":
+        if _ordinal(markers[0]) == _ordinal(markers[1]):
+            inner = markers[1]
+            return [_Marker(inner.kind, inner.value, f"{markers[0].label} {inner.label}")]
+    return markers
+
+
+# ----------------------------------------------------------------------------------------------- blocks
+
+
+@dataclass
+class _Block:
+    marker: _Marker | None
+    segments: list[tuple[int, int]]
+    blank_before: bool
+    inferred_marker: bool = False
+
+    @property
+    def start(self) -> int:
+        return self.segments[0][0] if self.segments else 0
+
+    @property
+    def end(self) -> int:
+        return self.segments[-1][1] if self.segments else 0
+
+    def text(self, source: str) -> str:
+        return " ".join(" ".join(source[s:e].split()) for s, e in self.segments if s < e).strip()
+
+
+_TERMINAL = ".?!:;)\"'”’"
+
+
+def _soft_wrap(previous: str, line: str) -> bool:
+    """A line that continues the one before: hard-wrapped emails and PDF text break mid-sentence."""
+    previous, line = previous.rstrip(), line.lstrip()
+    if not previous or not line:
+        return False
+    if line[0].islower():
+        return True
+    return previous[-1] not in _TERMINAL and (len(previous) >= 50 or previous[-1] in ",(/&")
+
+
+def _build_blocks(text: str, lines: list[_Line]) -> list[_Block]:
+    non_blank = [index for index, line in enumerate(lines) if line.kind != "blank"]
+    blank_mode = bool(non_blank) and any(
+        lines[index].kind == "blank" for index in range(non_blank[0], non_blank[-1] + 1)
+    )
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    blank_seen = True
+    previous_text = ""
+    for line in lines:
+        if line.kind == "blank":
+            blank_seen = True
+            continue
+        if line.kind == "skip":
+            previous_text = ""
+            continue
+        if line.kind == "item":
+            for marker in line.markers[:-1]:
+                blocks.append(_Block(marker, [(line.content_start, line.content_start)], blank_seen))
+            current = _Block(line.markers[-1], [(line.content_start, line.end)], blank_seen)
+            blocks.append(current)
+        else:
+            raw = text[line.start : line.end]
+            empty_item = current is not None and current.marker is not None and not current.text(text)
+            if current is not None and (
+                empty_item or (not blank_seen and (blank_mode or _soft_wrap(previous_text, raw)))
+            ):
+                current.segments.append((line.start, line.end))
+            else:
+                current = _Block(None, [(line.start, line.end)], blank_seen)
+                blocks.append(current)
+        blank_seen = False
+        previous_text = text[line.start : line.end]
+    return _split_inline(text, blocks)
+
+
+_INLINE_DIGIT = re.compile(r"(?:(?<=\s)|^)(\d{1,2})[.)]\s+(?=[A-Z\"“‘'(])")
+_INLINE_QWORD = re.compile(r"(?:(?<=\s)|^)(?:Q|(?i:question|request))\s{0,2}(\d{1,2})[.:)]?\s+(?=\S)")
+_INLINE_LETTER = re.compile(r"(?:(?<=\s)|^)\(?([a-h])\)\s+(?=\S)")
+_INLINE_PATTERNS = {"digit": _INLINE_DIGIT, "qword": _INLINE_QWORD}
+
+
+def _split_inline(text: str, blocks: list[_Block]) -> list[_Block]:
+    """Split items written on one line: "... Act 2000 1. How much ...? 2. How many ...?", "Q1. ...? Q2. ...",
+    "cost to (a) purchase (b) install"."""
+    result: list[_Block] = []
+    for block in blocks:
+        joined, anchors = _joined(text, block.segments)
+        chain, kind = _inline_chain(block.marker, joined)
+        if not chain:
+            result.append(block)
+            continue
+        head_end = chain[0].start()
+        if joined[:head_end].strip() or block.marker is not None:
+            result.append(_Block(block.marker, _map_back(anchors, joined, 0, head_end), block.blank_before))
+        for index, match in enumerate(chain):
+            piece_end = chain[index + 1].start() if index + 1 < len(chain) else len(joined)
+            marker = _Marker(kind, match.group(1), match.group().strip())
+            result.append(_Block(marker, _map_back(anchors, joined, match.end(), piece_end), False))
+    return result
+
+
+def _inline_chain(marker: _Marker | None, joined: str) -> tuple[list[re.Match[str]], str]:
+    if marker is None:
+        for kind, pattern in _INLINE_PATTERNS.items():
+            chain = _chain(pattern, joined, first=1)
+            if len(chain) >= 2:
+                return chain, kind
+    elif marker.kind in _INLINE_PATTERNS and marker.value.isdigit():
+        # "1. How many? 2. What?" on one line: the items after the first continue its numbering, and
+        # each must follow the end of a sentence so that "in the top 2. Then" is left alone.
+        chain = _chain(_INLINE_PATTERNS[marker.kind], joined, first=int(marker.value) + 1)
+        chain = [m for m in chain if joined[: m.start()].rstrip()[-1:] in ".?!:;)\"”"]
+        if chain and all(a.end() < b.start() for a, b in zip(chain, chain[1:], strict=False)):
+            return _consecutive(chain, int(marker.value) + 1), marker.kind
+    chain = _chain(_INLINE_LETTER, joined, first=ord("a"))
+    return (chain, "alpha") if len(chain) >= 2 else ([], "")
+
+
+def _consecutive(chain: list[re.Match[str]], first: int) -> list[re.Match[str]]:
+    kept: list[re.Match[str]] = []
+    for match in chain:
+        if int(match.group(1)) != first + len(kept):
+            break
+        kept.append(match)
+    return kept
+
+
+def _chain(pattern: re.Pattern[str], joined: str, first: int) -> list[re.Match[str]]:
+    """The run of inline markers counting up from ``first`` (1, 2, 3 or a, b, c)."""
+    chain: list[re.Match[str]] = []
+    expected = first
+    for match in pattern.finditer(joined):
+        value = match.group(1)
+        number = int(value) if value.isdigit() else ord(value)
+        if number == expected:
+            chain.append(match)
+            expected += 1
+        elif number == first and len(chain) < 2:
+            chain, expected = [match], first + 1
+    return chain
+
+
+def _joined(text: str, segments: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int, int]]]:
+    parts: list[str] = []
+    anchors: list[tuple[int, int, int]] = []  # (joined position, original position, length)
+    position = 0
+    for start, end in segments:
+        if parts:
+            parts.append(" ")
+            position += 1
+        anchors.append((position, start, end - start))
+        parts.append(text[start:end])
+        position += end - start
+    return "".join(parts), anchors
+
+
+def _map_back(anchors: list[tuple[int, int, int]], joined: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Original-text segments covering ``joined[a:b]``."""
+    segments: list[tuple[int, int]] = []
+    index = max(0, bisect_right([anchor[0] for anchor in anchors], a) - 1)
+    while index < len(anchors):
+        joined_start, original, length = anchors[index]
+        if joined_start >= b:
+            break
+        lo, hi = max(a, joined_start), min(b, joined_start + length)
+        if lo < hi:
+            segments.append((original + lo - joined_start, original + hi - joined_start))
+        index += 1
+    return segments or [(anchors[0][1], anchors[0][1])] if anchors else segments
+
+
+# ------------------------------------------------------------------------------------------------- tree
+
+_QUESTION_SIGNAL = re.compile(
+    r"\?|\b(?:please|could\s+you|can\s+you|would\s+you|will\s+you|I\s+(?:would|'d|’d)\s+like|I\s+(?:wish|want)\s+to"
+    r"|I\s+(?:also\s+)?(?:request|am\s+requesting|ask|need)|how\s+(?:many|much|often|long)|what"
+    r"|whether|provide|supply|send|list|give|tell|include|confirm|disclose|break\s*down|broken\s+down"
+    r"|cop(?:y|ies)\s+of|details\s+of|numbers?\s+of|total|amount\s+of|dates?|cost|budget|spend|reasons?\s+for"
+    r"|locations?\s+of|names?\s+of|figures|statistics|data\s+on|records?\s+of|gofyn|hoffwn|nifer|faint|sawl)\b",
+    re.IGNORECASE,
+)
+_PREAMBLE = re.compile(
+    r"\bthe\s+(?:following|below)\b|\bas\s+follows\b"
+    r"|^\W{0,3}This\s+is\s+a\s+(?:(?:freedom\s+of\s+information|FOI|formal)\s+)?request\b"
+    r"|^\W{0,3}I\s+am\s+writing\s+(?:to\s+(?:you\s+)?)?(?:under|to\s+(?:make|request|submit|ask))"
+    r"|^\W{0,3}(?:Under|Pursuant\s+to|In\s+accordance\s+with)\s+the\s+(?:Freedom\s+of\s+Information|Environmental\s+Information|FOI)"
+    r"|^\W{0,3}Please\s+(?:treat|consider|accept)\s+this\s+(?:e-?mail|letter|message|as)"
+    r"|^\W{0,3}(?:please|could\s+you|can\s+you|would\s+you|I\s+would\s+like|I'd\s+like)[\w ,]{0,40}:-?\s*$"
+    r"|\bganlynol\b|^\W{0,3}O\s+dan\s+y\s+Ddeddf",
+    re.IGNORECASE,
+)
+_EXPLANATORY = re.compile(
+    r"^\W{0,3}(?:Note\b|NB\b|N\.B\.|Please\s+note|For\s+clarity|For\s+the\s+avoidance\s+of\s+doubt|In\s+case\b"
+    r"|By\s+['‘\"“]|I\s+(?:understand|appreciate|am\s+aware|realise|realize|recognise|recognize|know)\b"
+    r"|If\s+(?:it\s+is|it's|this\s+is|you\s+are|you\s+cannot|you\s+can't|you\s+do\s+not|you\s+don't|you\s+can\s+identify"
+    r"|you\s+need|the\s+information\s+(?:is|exceeds)|any\s+of\s+this|there\s+are\s+any\s+(?:problems|queries))"
+    r"|So\s+the\s+questions|Through\s+this|The\s+purpose|Thank\s+you|Many\s+thanks|Thanks|I\s+look\s+forward"
+    r"|Please\s+(?:provide|send|supply)\s+(?:the|this|your)\s+(?:information|data|response|reply)\s+(?:in|as|by|electronically)"
+    r"|Ideally\b|Preferably\b|Os\s|Fe\s+fyddwn|Diolch)",
+    re.IGNORECASE,
+)
+_CONTINUATION = re.compile(
+    r"^\W{0,3}(?:The\s+likely|This\s+(?:is|would|could|may|should|will)|These\s+(?:are|were|would|could|should)"
+    r"|It\s+(?:is|was|would|could|may|should)|That\s+(?:is|was|would)|i\.e\.|e\.g\.|For\s+example|Namely"
+    r"|Specifically|As\s+(?:above|before|mentioned|stated))\b",
+    re.IGNORECASE,
+)
+_BOILERPLATE_ONLY = re.compile(
+    r"^\W{0,3}(?:I\s+am\s+writing|This\s+is\s+a)[^.?]{0,160}(?:Act(?:\s+2000)?|request)\.?$", re.IGNORECASE
+)
+
+
+@dataclass
+class _Node:
+    number: str
+    label: str
+    inferred: bool
+    style: tuple[str, ...]
+    segments: list[tuple[int, int]]
+    confidence: float
+    children: list[_Node] = field(default_factory=list)
+    context: str | None = None
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class QuestionSplit:
+    questions: tuple[Question, ...]
+    preamble: tuple[str, ...]
+    notes: tuple[str, ...]
+    numbering_inferred: bool
+    used_preamble: bool
+
+
+def split_questions(text: str, region: Region, source: Source, strip_quote: bool = False) -> QuestionSplit:
+    """The questions of the request in ``region``, nested as the requester nested them."""
+    lines = _classify_lines(text, region.start, region.end)
+    blocks = _build_blocks(text, lines)
+    builder = _TreeBuilder(text, blocks)
+    builder.run()
+    used_preamble = False
+    if not builder.roots and builder.preamble_blocks:
+        used_preamble = builder.promote_preamble()
+    questions = tuple(_freeze(text, node, source, strip_quote) for node in builder.roots)
+    return QuestionSplit(
+        questions=questions,
+        preamble=tuple(builder.preamble),
+        notes=tuple(builder.notes),
+        numbering_inferred=any(node.inferred for node in builder.roots),
+        used_preamble=used_preamble,
+    )
+
+
+class _TreeBuilder:
+    """Blocks in, a question tree out; one pass with a stack of open marker styles."""
+
+    def __init__(self, text: str, blocks: list[_Block]) -> None:
+        self.text = text
+        self.blocks = blocks
+        self.roots: list[_Node] = []
+        self.stack: list[tuple[tuple[str, ...], _Node]] = []
+        self.preamble: list[str] = []
+        self.preamble_blocks: list[_Block] = []
+        self.notes: list[str] = []
+        self.pending_context: str | None = None
+        self.pending_section: str | None = None
+        self.primary = self._primary_style()
+
+    def _primary_style(self) -> tuple[str, ...] | None:
+        for block in self.blocks:
+            if block.marker is not None and block.marker.kind in ("qword", "digit"):
+                return (block.marker.kind,)
+        return None
+
+    # -- styles
+
+    def _style(self, marker: _Marker) -> tuple[str, ...]:
+        if marker.kind == "bullet":
+            return ("bullet", _BULLET_CLASSES.get(marker.value, "dash"))
+        if marker.kind == "decimal":
+            return ("decimal", str(marker.value.count(".")))
+        if marker.kind != "alpha":
+            return (marker.kind,)
+        value = marker.value
+        case = "upper" if value.isupper() else "lower"
+        if len(value) > 1:
+            return ("roman", case)
+        if value.lower() not in "ivx":
+            return ("alpha", case)
+        predecessor = {"i": "h", "v": "u", "x": "w"}[value.lower()]
+        for style, node in reversed(self.stack):
+            if style == ("alpha", case) and node.number.lower() == predecessor:
+                return ("alpha", case)
+            if style == ("roman", case):
+                return ("roman", case)
+        if value.lower() == "i":
+            return ("roman", case)
+        return ("alpha", case)
+
+    # -- the pass
+
+    def run(self) -> None:
+        for index, block in enumerate(self.blocks):
+            following = self.blocks[index + 1] if index + 1 < len(self.blocks) else None
+            if block.marker is not None:
+                self._item(block)
+            else:
+                self._paragraph(block, following, index)
+
+    def _list_follows(self, index: int) -> bool:
+        """The next block starts a list, counting a line that lost its first marker ("Grounds ... / b) ...")."""
+        following = self.blocks[index + 1] if index + 1 < len(self.blocks) else None
+        if following is None:
+            return False
+        if following.marker is not None:
+            return True
+        after = self.blocks[index + 2] if index + 2 < len(self.blocks) else None
+        return (
+            after is not None
+            and after.marker is not None
+            and not after.blank_before
+            and len(following.segments) == 1
+            and _ordinal(after.marker) == 2
+        )
+
+    def _item(self, block: _Block) -> None:
+        marker = block.marker
+        assert marker is not None
+        style = self._style(marker)
+        node = self._node(block, style)
+        if self.primary is not None:
+            if style == self.primary:
+                self._add_root(node)
+                self.stack = [(style, node)]
+            elif self.stack:
+                self._nest(style, node)
+            else:
+                self._to_preamble(block)
+                return
+        elif self.stack:
+            self._nest(style, node)
+        else:
+            self._add_root(node)
+            self.stack = [(style, node)]
+        node.context, node.section = self.pending_context, self.pending_section
+        self.pending_context = self.pending_section = None
+
+    def _nest(self, style: tuple[str, ...], node: _Node) -> None:
+        for level in range(len(self.stack) - 1, -1, -1):
+            if self.stack[level][0] == style:
+                del self.stack[level:]
+                break
+        if self.stack:
+            self.stack[-1][1].children.append(node)
+        else:
+            self._add_root(node)
+        self.stack.append((style, node))
+
+    def _add_root(self, node: _Node) -> None:
+        if not node.number:
+            node.number = self._next_root_number()
+        self.roots.append(node)
+
+    def _next_root_number(self) -> str:
+        if self.roots and self.roots[-1].number.isdigit():
+            return str(int(self.roots[-1].number) + 1)
+        return str(len(self.roots) + 1)
+
+    def _node(self, block: _Block, style: tuple[str, ...]) -> _Node:
+        marker = block.marker
+        if marker is None or marker.kind == "bullet":
+            return _Node("", marker.label if marker else "", True, style, list(block.segments), 0.6)
+        confidence = 0.5 if block.inferred_marker else (0.8 if " " in marker.label else 0.9)
+        return _Node(marker.value, "" if block.inferred_marker else marker.label, block.inferred_marker, style,
+                     list(block.segments), confidence)  # fmt: skip
+
+    def _paragraph(self, block: _Block, following: _Block | None, index: int) -> None:
+        text = block.text(self.text)
+        if not text:
+            return
+        if self._is_heading(block, text, following):
+            self.pending_section = text.lstrip("-–— ").strip()
+            return
+        if (text.startswith("*") and not text.startswith("* ")) or _FOOTNOTE_MARK.match(text):
+            self.notes.append(text)
+            return
+        if self._missing_first_item(block, following):
+            return
+        if self.primary is not None:
+            self._paragraph_numbered(block, text, following, index)
+        else:
+            self._paragraph_unnumbered(block, text, self._list_follows(index))
+
+    def _paragraph_numbered(self, block: _Block, text: str, following: _Block | None, index: int) -> None:
+        if not self.roots:
+            self._to_preamble(block)
+            return
+        following_style = self._style(following.marker) if following and following.marker else None
+        current = self.stack[-1][1] if self.stack else self.roots[-1]
+        complete = self._node_text(self.roots[-1]).rstrip()[-1:] in (".", "?")
+        if (
+            following_style is not None
+            and following_style != self.primary
+            and len(self.stack) == 1
+            and complete
+            and not text[0].islower()
+            and not _EXPLANATORY.match(text)
+        ):
+            self._inferred_root(block, parent_of_list=True, confidence=0.5)
+            return
+        if text.rstrip().endswith((":", ":-")) and following_style is not None:
+            self.pending_context = text
+            return
+        if _EXPLANATORY.match(text):
+            self.notes.append(text)
+            return
+        if not block.blank_before or text[0].islower():
+            current.segments.extend(block.segments)
+            return
+        later_item = any(b.marker is not None for b in self.blocks[index + 1 :])
+        if later_item and _QUESTION_SIGNAL.search(text):
+            current.segments.extend(block.segments)
+        elif not later_item and "?" in text:
+            self._inferred_root(block, parent_of_list=False, confidence=0.5)
+        else:
+            self.notes.append(text)
+
+    def _paragraph_unnumbered(self, block: _Block, text: str, list_follows: bool) -> None:
+        if _PREAMBLE.search(text) and "?" not in text:
+            if self.roots and list_follows:
+                self._inferred_root(block, parent_of_list=True, confidence=0.5)
+            else:
+                self._to_preamble(block)
+            return
+        if _EXPLANATORY.match(text):
+            (self.notes if self.roots else self.preamble).append(text)
+            return
+        if self.roots and (text[0].islower() or _CONTINUATION.match(text)):
+            target = self.roots[-1] if text[0].islower() else (self.stack[-1][1] if self.stack else self.roots[-1])
+            target.segments.extend(block.segments)
+            return
+        if not _QUESTION_SIGNAL.search(text):
+            if list_follows and text.rstrip().endswith((":", ":-")):
+                self._inferred_root(block, parent_of_list=True, confidence=0.5)
+            elif self.roots:
+                self.notes.append(text)
+            else:
+                self._to_preamble(block)
+            return
+        self._inferred_root(block, parent_of_list=list_follows, confidence=0.6)
+
+    def _inferred_root(self, block: _Block, parent_of_list: bool, confidence: float) -> None:
+        node = _Node("", "", True, ("para",), list(block.segments), confidence)
+        node.context, node.section = self.pending_context, self.pending_section
+        self.pending_context = self.pending_section = None
+        self._add_root(node)
+        self.stack = [(("para",), node)] if parent_of_list else []
+
+    def _to_preamble(self, block: _Block) -> None:
+        text = block.text(self.text)
+        if block.marker is not None:
+            text = f"{block.marker.label} {text}".strip()
+        self.preamble.append(text)
+        self.preamble_blocks.append(block)
+
+    def _is_heading(self, block: _Block, text: str, following: _Block | None) -> bool:
+        if len(block.segments) != 1 or len(text) > 60 or text[-1] in ".?!:;,":
+            return False
+        if _DASH_HEADING.match(text):
+            return True
+        return (
+            self.primary is not None
+            and bool(self.roots)
+            and block.blank_before
+            and following is not None
+            and following.marker is not None
+            and following.blank_before
+            and self._style(following.marker) == self.primary
+            and not _QUESTION_SIGNAL.search(text)
+        )
+
+    def _missing_first_item(self, block: _Block, following: _Block | None) -> bool:
+        """"Grounds for suspicion / b) Doubts ... / c) ...": the first item lost its letter in the paste."""
+        if following is None or following.marker is None or following.blank_before or len(block.segments) != 1:
+            return False
+        marker = following.marker
+        if marker.kind not in ("alpha", "digit") or _ordinal(marker) != 2 or len(block.text(self.text)) > 120:
+            return False
+        first = {"digit": "1"}.get(marker.kind) or ("a" if marker.value.islower() else "A")
+        if marker.kind == "alpha" and self._style(marker)[0] == "roman":
+            first = "i" if marker.value.islower() else "I"
+        block.marker = _Marker(marker.kind, first, "")
+        block.inferred_marker = True
+        self._item(block)
+        return True
+
+    def promote_preamble(self) -> bool:
+        """No questions, only introductory text: the introduction is the request ("This is a request for ...")."""
+        promoted = False
+        for block in self.preamble_blocks:
+            text = block.text(self.text)
+            if len(text) < 25 or _BOILERPLATE_ONLY.match(text):
+                continue
+            node = _Node(str(len(self.roots) + 1), "", True, ("para",), list(block.segments), 0.4)
+            self.roots.append(node)
+            promoted = True
+        if promoted:
+            kept = {id(block) for block in self.preamble_blocks if block.segments}
+            self.preamble = [
+                block.text(self.text)
+                for block in self.preamble_blocks
+                if id(block) in kept and not any(node.segments == block.segments for node in self.roots)
+            ]
+        return promoted
+
+    def _node_text(self, node: _Node) -> str:
+        return " ".join(" ".join(self.text[s:e].split()) for s, e in node.segments)
+
+
+def _freeze(text: str, node: _Node, source: Source, strip_quote: bool, depth: int = 0, index: int = 0) -> Question:
+    number = node.number
+    if not number:
+        number = _inferred_number(depth, index)
+    parts = tuple(
+        _freeze(text, child, source, strip_quote, depth + 1, position) for position, child in enumerate(node.children)
+    )
+    body = " ".join(" ".join(text[s:e].split()) for s, e in node.segments if s < e).strip()
+    if strip_quote:
+        body = body.strip("\"'“”‘’").strip()
+    body = body.strip("*_ ").strip()
+    start = node.segments[0][0] if node.segments else 0
+    end = node.segments[-1][1] if node.segments else 0
+    return Question(
+        number=number,
+        text=body,
+        parts=parts,
+        label=node.label,
+        inferred=node.inferred,
+        span=Span(start, max(start, end), source),
+        confidence=node.confidence,
+        context=node.context,
+        section=node.section,
+    )
+
+
+def _inferred_number(depth: int, index: int) -> str:
+    if depth == 0:
+        return str(index + 1)
+    if depth == 1:
+        return _letters(index)
+    if depth == 2:
+        return _roman(index + 1)
+    return str(index + 1)
+
+
+def _letters(index: int) -> str:
+    result = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        result = chr(97 + remainder) + result
+    return result
+
+
+def _roman(number: int) -> str:
+    numerals = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    result = ""
+    for value, numeral in numerals:
+        while number >= value:
+            result += numeral
+            number -= value
+    return result
