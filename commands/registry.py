@@ -33,7 +33,7 @@ class CommandSpec:
 COMMANDS: dict[str, CommandSpec] = {}
 
 #: Command families, each a module under commands/ that registers its sub-commands on import.
-FAMILIES: tuple[str, ...] = ("commands.help", "commands.cases", "commands.lifecycle")
+FAMILIES: tuple[str, ...] = ("commands.help", "commands.cases", "commands.lifecycle", "commands.stats")
 
 
 def command(name: str, *, usage: str, summary: str, example: str, raw_text: bool = False):  # type: ignore[no-untyped-def]

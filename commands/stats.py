@@ -1,0 +1,194 @@
+"""`/foi stats`: the canned statistics queries, run from Slack or the shell and attached to cases.
+
+Parameters reach SQL only as bound values (the catalogue and runner guarantee it); only the team may run
+queries; results go to the case's thread as an aligned table, a CSV file and, on request, a bar chart, and
+`for REF Q2` also stores the table as the answer to question 2 for the draft letter.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from commands.base import Attachment, CommandContext, CommandError, Invocation, Reply, ThreadPost
+from commands.registry import command
+from commands.rules.query_catalogue import (
+    Catalogue,
+    QueryParamError,
+    UnknownQueryError,
+    load_catalogue,
+    parse_params,
+    query_dirs,
+)
+from commands.rules.result_table import QueryResult, render_table, to_csv
+from commands.words import parse_reference
+from storage.cases import get_case, get_case_by_thread, record_event, set_answer
+from storage.db import session_scope
+
+USAGE = "/foi stats [NAME key=value … [chart] [for REF [Qn]]] | /foi stats help NAME"
+
+
+def catalogue(ctx: CommandContext) -> Catalogue:
+    """Loaded once per process: a broken query file is reported by name and skipped, never fatal."""
+    if "catalogue" not in ctx.extras:
+        ctx.extras["catalogue"] = load_catalogue(query_dirs(ctx.settings.query_dir))
+    return ctx.extras["catalogue"]
+
+
+def data_engine(ctx: CommandContext, source: str) -> Engine:
+    from storage.analytics.store import open_store
+
+    key = f"engine:{source}"
+    if key not in ctx.extras:
+        url = ctx.settings.data_url if source == "analytics" else ctx.settings.database_url
+        ctx.extras[key] = open_store(url, readonly=True)
+    return ctx.extras[key]
+
+
+def _split_target(words: list[str]) -> tuple[list[str], bool, str | None, str | None]:
+    """Pull `chart` and `for REF [Qn]` out of the words; the rest are key=value parameters."""
+    chart = False
+    reference = question = None
+    rest: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word.lower() == "chart":
+            chart = True
+        elif word.lower() == "for":
+            if i + 1 >= len(words):
+                raise CommandError("Give the case reference after `for`, e.g. `for FOI2026/00042 Q2`.")
+            reference = parse_reference(words[i + 1], USAGE)
+            i += 1
+            if i + 1 < len(words) and re.fullmatch(r"[Qq]?\d+[a-z]?", words[i + 1]):
+                question = words[i + 1].lstrip("Qq")
+                i += 1
+        else:
+            rest.append(word)
+        i += 1
+    return rest, chart, reference, question
+
+
+@command("stats", usage=USAGE, summary="Run a canned statistics query; results, CSV and chart go to the case thread",
+         example="/foi stats outcome-by-offence outcome=21 from=2016-01-01 to=2018-01-31 group=indecent-images")
+def stats_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
+    if not ctx.is_team_member(inv.user):
+        return Reply.error("Sorry — statistics are only available to the information-rights team. "
+                           "Ask a team member to run the query for you.")
+    cat = catalogue(ctx)
+    if not args:
+        return _listing(cat)
+    if args[0].lower() == "help":
+        if len(args) < 2:
+            raise CommandError("Say which query, e.g. `/foi stats help outcome-by-offence`.")
+        return _help(cat, args[1])
+    name = args[0]
+    try:
+        query = cat.get(name)
+    except UnknownQueryError as exc:
+        raise CommandError(str(exc), usage="/foi stats") from None
+    words, chart, reference, question = _split_target(args[1:])
+    try:
+        params = parse_params(query, words, today=inv.today(ctx.tz))
+    except QueryParamError as exc:
+        raise CommandError(str(exc), usage=f"/foi stats {query.usage()}", example=_example(query)) from None
+    if reference is None and inv.channel and inv.thread_ts:
+        with session_scope(ctx.engine) as session:
+            case = get_case_by_thread(session, inv.channel, inv.thread_ts)
+            reference = case.reference if case else None
+    if reference is not None:
+        with session_scope(ctx.engine) as session:
+            if get_case(session, reference) is None:
+                raise CommandError(f"There is no case {reference}.")
+    result = _run(ctx, query, params)
+    table = render_table(result)
+    attachments = [Attachment(f"{query.name}.csv", to_csv(result), f"{result.title} (CSV)", "csv")]
+    if chart and result.rows:
+        from bot.charts import bar_chart_png
+
+        attachments.append(Attachment(f"{query.name}.png", bar_chart_png(result), result.title, "png"))
+    summary = f"{result.title}: {result.row_count} row(s) in {result.elapsed_s:.2f} s"
+    if reference and question:
+        _store_answer(ctx, inv, reference, question, result, table)
+        summary += f" — stored as the answer to Q{question} of {reference}"
+    post = ThreadPost(text=summary, reference=reference, blocks_markdown=[f"*{result.title}*\n{_footer(result)}"],
+                      preformatted=table, attachments=attachments)
+    return Reply(text=summary, ephemeral=True, thread_posts=[post])
+
+
+def _run(ctx: CommandContext, query: Any, params: dict[str, object]) -> QueryResult:
+    from storage.analytics.runner import QueryRunError, run_query
+    from storage.analytics.store import StoreNotFound
+
+    try:
+        engine = data_engine(ctx, query.source)
+    except StoreNotFound:
+        raise CommandError("There is no statistics data yet: load it with `foi-bot data import` "
+                           "(or `foi-bot data demo` for the synthetic demo).") from None
+    try:
+        result = run_query(engine, query, params, timeout_s=ctx.settings.query_timeout_seconds,
+                           row_limit=ctx.settings.query_row_limit)
+    except QueryRunError as exc:
+        raise CommandError(str(exc)) from None
+    if result.timed_out:
+        raise CommandError(f"The query stopped after {ctx.settings.query_timeout_seconds:g} s without an answer: "
+                           "narrow the date range or ask for fewer groups.")
+    return result
+
+
+def _footer(result: QueryResult) -> str:
+    lines = [", ".join(f"{k}={v}" for k, v in result.params_shown)] if result.params_shown else []
+    if result.freshness:
+        lines.append(result.freshness)
+    lines.extend(f":warning: {w}" for w in result.warnings)
+    if result.caveat:
+        lines.append(f"_{result.caveat}_")
+    lines.append(f"{result.row_count} row(s), {result.elapsed_s:.2f} s")
+    return "\n".join(lines)
+
+
+def _store_answer(ctx: CommandContext, inv: Invocation, reference: str, question: str, result: QueryResult, table: str) -> None:
+    with session_scope(ctx.engine) as session:
+        case = get_case(session, reference)
+        if case is None:
+            raise CommandError(f"There is no case {reference}.")
+        set_answer(session, case, question, table, source=f"stats:{result.name}", author=inv.user)
+        record_event(session, case, actor=inv.user, kind="answer", summary=f"Q{question} answered from {result.name}",
+                     details={"question": question, "query": result.name, "params": dict(result.params_shown)})
+
+
+def _listing(cat: Catalogue) -> Reply:
+    lines = [f"`{q.name}` — {q.title}" + (f": {q.description}" if q.description else "") for q in cat]
+    problems = [f"Skipped {filename}: {reason}" for filename, reason in cat.problems]
+    text = "Statistics queries (`/foi stats help NAME` for parameters):\n" + "\n".join(lines)
+    return Reply(text=text + ("\n" + "\n".join(problems) if problems else ""), title="Statistics queries",
+                 paragraphs=[text, *problems])
+
+
+def _example_value(param: Any) -> str:
+    if param.type == "date":
+        return "2018-01-31" if param.name in ("to", "until", "end") else "2016-01-01"
+    if param.type == "month":
+        return "2021-03" if param.name in ("to", "until", "end") else "2021-01"
+    if param.type == "integer":
+        return str(param.minimum if param.minimum is not None and param.name != "outcome" else 21)
+    return next(iter(param.choices or {"value": None}))
+
+
+def _example(query: Any) -> str:
+    shown = " ".join(f"{p.name}={_example_value(p)}" for p in query.params if p.required or p.default is None)
+    return f"/foi stats {query.name} {shown}".strip()
+
+
+def _help(cat: Catalogue, name: str) -> Reply:
+    try:
+        query = cat.get(name)
+    except UnknownQueryError as exc:
+        raise CommandError(str(exc), usage="/foi stats help NAME") from None
+    lines = [f"{query.title}", query.description or "", "Parameters:"]
+    lines.extend(f"  {p.usage()}" for p in query.params)
+    lines.append(f"Example: {_example(query)}")
+    text = "\n".join(line for line in lines if line)
+    return Reply(text=text, title=f"/foi stats {query.name}", paragraphs=[text])

@@ -1,0 +1,30 @@
+"""`/foi stats` over HTTP: the table in the case thread, CSV and chart through Slack's upload flow."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from storage.analytics.demo import load_demo
+from storage.analytics.store import open_store
+
+SEED_Q = "stats outcome-by-offence outcome=21 from=2016-01-01 to=2018-01-31 group=indecent-images"
+
+
+def test_stats_over_http_upload_csv_and_chart_into_the_case_thread(bot) -> None:
+    engine = open_store(bot.ctx.settings.data_url, readonly=False)
+    load_demo(engine, progress=False)
+    engine.dispose()
+    bot.sender.command("new Outcome 21 please received:2018-02-09")
+    bot.standin.wait_for("chat.postMessage", where=lambda c: c.args.get("channel") == "C_TEAM")
+    time.sleep(0.3)
+    bot.sender.command(SEED_Q + " chart for FOI2018/00001")
+    [posted] = bot.standin.wait_for("chat.postMessage", where=lambda c: "Outcome 21" in json.dumps(c.args.get("blocks")) and c.args.get("thread_ts"))
+    assert posted.args["channel"] == "C_TEAM"
+    completes = bot.standin.wait_for("files.completeUploadExternal", count=2)
+    uploads = bot.standin.calls_to("upload")
+    assert len(bot.standin.calls_to("files.getUploadURLExternal")) == 2 and len(uploads) == 2
+    names = sorted(json.loads(c.args["files"])[0]["title"] for c in completes)
+    assert any("(CSV)" in n for n in names)
+    assert all(c.args.get("thread_ts") == posted.args["thread_ts"] for c in completes)
+    assert any(b"Child-Distribute Indecent Photo,139" in u.raw for u in uploads)

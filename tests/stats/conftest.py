@@ -1,0 +1,78 @@
+"""Fixtures for the statistics tests: a demo store and a police.uk store built once per session, the
+built-in catalogue, and settings isolated from the developer's environment (DATA_URL/DATABASE_URL in
+tmp_path, never the real per-user data directory)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from commands.rules.query_catalogue import Catalogue, load_catalogue, parse_params, query_dirs
+from commands.rules.result_table import QueryResult
+from storage.analytics.demo import load_demo
+from storage.analytics.import_policeuk import import_policeuk
+from storage.analytics.loading import ImportSummary
+from storage.analytics.runner import run_query
+from storage.analytics.store import open_store
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+POLICEUK_DIR = SHARED / "data" / "policeuk" / "hertfordshire"
+SEED_TABLE = SHARED / "data" / "seed" / "004_c169afbff6e176f3.txt"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(clean_env: Path) -> Path:
+    """Every statistics test runs with DATA_URL and DATABASE_URL pointing into its own tmp_path."""
+    return clean_env
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    loaded = load_catalogue(query_dirs())
+    assert loaded.problems == []
+    return loaded
+
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'analytics.sqlite3'}"
+    engine = open_store(url, readonly=False)
+    load_demo(engine, progress=False)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def demo_engine(demo_url: str) -> Iterator[Engine]:
+    engine = open_store(demo_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def policeuk_import(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, ImportSummary]:
+    if not POLICEUK_DIR.is_dir():
+        pytest.skip(f"shared police.uk data not available at {POLICEUK_DIR}")
+    url = f"sqlite:///{tmp_path_factory.mktemp('policeuk') / 'analytics.sqlite3'}"
+    engine = open_store(url, readonly=False)
+    summary = import_policeuk(engine, POLICEUK_DIR, progress=False)
+    engine.dispose()
+    return url, summary
+
+
+@pytest.fixture
+def policeuk_engine(policeuk_import: tuple[str, ImportSummary]) -> Iterator[Engine]:
+    engine = open_store(policeuk_import[0])
+    yield engine
+    engine.dispose()
+
+
+def run(
+    engine: Engine, catalogue: Catalogue, name: str, *words: str, timeout_s: float = 30, row_limit: int = 100_000
+) -> QueryResult:
+    """Parse ``words`` for query ``name`` and run it, as the CLI and Slack do."""
+    query = catalogue.get(name)
+    return run_query(engine, query, parse_params(query, list(words)), timeout_s=timeout_s, row_limit=row_limit)
