@@ -15,6 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 from bot.config import Settings
 from bot.slack.listeners import actions, commands, intake, shortcuts
 from bot.slack.surface import SlackSurface
+from bot.slack.team import TeamDirectory
 from commands.base import CommandContext
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,8 @@ def build_app(ctx: CommandContext, settings: Settings, *, client: WebClient | No
         raise_error_for_unhandled_request=False,
         logger=logging.getLogger("slack_bolt"),
     )
+    if not settings.team_users and settings.team_channel:
+        ctx.is_team_member = TeamDirectory(client, settings.team_channel)
     surface = SlackSurface(ctx, client)
     for module in (commands, shortcuts, actions, intake):
         module.register(app, ctx, surface)

@@ -11,7 +11,17 @@ from storage.analytics.store import open_store
 SEED_Q = "stats outcome-by-offence outcome=21 from=2016-01-01 to=2018-01-31 group=indecent-images"
 
 
+def test_only_members_of_the_team_channel_may_run_statistics(bot) -> None:
+    bot.standin.channel_members["C_TEAM"] = ["U_ALICE"]
+    bot.sender.command(SEED_Q, user="U_OUTSIDER")
+    [refusal] = bot.standin.wait_for("response_url")
+    assert refusal.args["response_type"] == "ephemeral"
+    assert "only available to the information-rights team" in refusal.args["text"]
+    assert bot.standin.calls_to("conversations.members")[0].args["channel"] == "C_TEAM"
+
+
 def test_stats_over_http_upload_csv_and_chart_into_the_case_thread(bot) -> None:
+    bot.standin.channel_members["C_TEAM"] = ["U_ALICE"]
     engine = open_store(bot.ctx.settings.data_url, readonly=False)
     load_demo(engine, progress=False)
     engine.dispose()
