@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from commands.base import CommandContext, CommandError, Invocation, Reply
 from commands.case_clock import apply_clock, deadlines_for, facts_for
 from commands.case_views import REGIME_NAMES, case_view, due_phrase
-from commands.registration import NewCase, register_case
+from commands.registration import NewCase, insert_case
 from commands.registry import command
 from commands.rules.calendar import calendar_for
 from commands.rules.clock import ClockError, ClockFacts, calendar_name_for, compute_deadlines
@@ -248,7 +248,7 @@ REVIEW_USAGE = "/foi review REF [YYYY-MM-DD]"
 def review_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     reference = parse_reference(args[0] if args else None, REVIEW_USAGE)
     day, _ = _date_arg(args[1:], inv, ctx, REVIEW_USAGE, what="date the review was requested")
-    with session_scope(ctx.engine) as session:
+    with session_scope(ctx.engine) as session:  # one transaction: the IR case and its parent change together
         parent = _case(session, reference, REVIEW_USAGE)
         if parent.parent_id is not None:
             raise CommandError(f"{reference} is itself an internal review.")
@@ -260,28 +260,24 @@ def review_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Rep
             compute_deadlines(replace(facts_for(parent, ctx.settings), review_requested=day))
         except ClockError as exc:
             raise CommandError(f"Nothing was changed: {exc}") from None
-        parent_id, regime, subject = parent.id, parent.regime, parent.subject
         late = parent.review_request_by is not None and day > parent.review_request_by
-    new = NewCase(request_text=f"Internal review of {reference}", received=day, regime=regime,
-                  subject=f"Internal review of {reference}: {subject}"[:300], parent_id=parent_id,
-                  details={"review_of": reference})
-    review_case, _ = register_case(ctx, new, actor=inv.user)
-    with session_scope(ctx.engine) as session:
-        parent = _case(session, reference, REVIEW_USAGE)
-        review = _case(session, review_case.reference, REVIEW_USAGE)
+        new = NewCase(request_text=f"Internal review of {reference}", received=day, regime=parent.regime,
+                      subject=f"Internal review of {reference}: {parent.subject}"[:300], parent_id=parent.id,
+                      details={"review_of": reference})
+        review = insert_case(session, ctx, new, inv.user, parent=parent)
         parent.review_requested = day
         parent.status = CaseStatus.UNDER_REVIEW
-        apply_clock(review, ctx.settings, parent)
         record_event(session, parent, actor=inv.user, kind="review-requested",
                      summary=f"Internal review requested on {day.isoformat()}: {review.reference}",
                      details={"review_case": review.reference, "late": late})
         view = case_view(review, ctx.settings, inv.today(ctx.tz))
-    text = f"Internal review of {reference} opened as {review_case.reference}, due {due_phrase(view)}."
+        review_reference = review.reference
+    text = f"Internal review of {reference} opened as {review_reference}, due {due_phrase(view)}."
     if view.extended_due:
         text += f" Outer limit {view.extended_due.isoformat()}."
     if late:
         text += " Note: it was requested after the review window closed."
-    return Reply(text=text, ephemeral=False, case=view, post_card_for=review_case.reference, refresh_cards=[reference])
+    return Reply(text=text, ephemeral=False, case=view, post_card_for=review_reference, refresh_cards=[reference])
 
 
 REVIEWED_USAGE = "/foi reviewed REF [YYYY-MM-DD] [upheld|overturned|partly]"

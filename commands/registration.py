@@ -49,7 +49,8 @@ def prefix_for(regime: str, default_prefix: str, *, review: bool = False) -> str
     return REGIME_PREFIXES.get(regime, default_prefix)
 
 
-def _insert_case(session: Session, ctx: CommandContext, new: NewCase, actor: str) -> Case:
+def insert_case(session: Session, ctx: CommandContext, new: NewCase, actor: str, *, parent: Case | None = None) -> Case:
+    """Insert within the caller's transaction (an internal review is opened together with its parent's change)."""
     prefix = prefix_for(new.regime, ctx.settings.profile.reference_prefix, review=new.parent_id is not None)
     reference = next_reference(session, prefix, new.received.year)
     case = Case(
@@ -70,7 +71,7 @@ def _insert_case(session: Session, ctx: CommandContext, new: NewCase, actor: str
         source_ts=new.source_ts,
         parent_id=new.parent_id,
     )
-    update = apply_clock(case, ctx.settings)
+    update = apply_clock(case, ctx.settings, parent)
     session.add(case)
     session.flush()
     record_event(
@@ -102,7 +103,7 @@ def register_case(ctx: CommandContext, new: NewCase, *, actor: str) -> tuple[Cas
                 return existing, False
     try:
         with session_scope(ctx.engine) as session:
-            case = _insert_case(session, ctx, new, actor)
+            case = insert_case(session, ctx, new, actor)
         return case, True
     except IntegrityError:
         # A concurrent registration of the same message won the unique (source_channel, source_ts) race.

@@ -12,11 +12,13 @@ It never raises on text: an empty, foreign or unreadable text gives a proposal w
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateutil_parser
@@ -36,14 +38,15 @@ from commands.rules.request_text_model import (
     Received,
     Reference,
     RegimeGuess,
-    RequestProposal,
     Requester,
+    RequestProposal,
     Source,
     Span,
     Subject,
 )
 from commands.rules.request_text_questions import (
     SIGN_OFF,
+    QuestionSplit,
     Region,
     clean_name,
     find_region,
@@ -136,7 +139,9 @@ def _header_block(matches: list[re.Match[str]]) -> list[_HeaderBlock]:
         return []
     fields: dict[str, tuple[str, int, int]] = {}
     for match in matches:
-        fields.setdefault(match.group("key").lower(), (match.group("value").strip(), match.start("value"), match.end()))
+        fields.setdefault(
+            match.group("key").lower(), (match.group("value").strip(), match.start("value"), match.end())
+        )
     keys = set(fields)
     if ("from" in keys and keys & {"sent", "date", "received"}) or (len(keys) >= 3 and "subject" in keys):
         return [_HeaderBlock(matches[0].start(), matches[-1].end(), fields)]
@@ -172,15 +177,14 @@ _REF_SEPARATOR = re.compile(r"[ \t]*([/-])[ \t]*")
 _TITLE_REF = re.compile(r"\((?P<ref>\d{2,7}[A-Z]?[/_]\d{2,4})\)")
 
 
-def _prefixed_ref_pattern(prefixes: Sequence[str]) -> re.Pattern[str]:
-    names = "|".join(re.escape(prefix) for prefix in sorted(prefixes, key=len, reverse=True) if prefix)
+@lru_cache(maxsize=16)
+def _prefixed_ref_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    """References that start with one of the organisation's prefixes; compiled once per set of prefixes."""
+    names = "|".join(re.escape(prefix) for prefix in sorted(prefixes, key=len, reverse=True))
     return re.compile(
         rf"(?<![A-Za-z0-9])(?P<ref>(?:\d{{1,3}}\.)?(?:{names})(?:[ \t./_-]{{0,2}}\d{{1,8}}(?:[./_-]\d{{1,8}}){{1,3}}"
         rf"|[ \t./_-]{{0,2}}\d{{5,10}}|\.\d{{2}}\.\d{{3,8}}))(?![A-Za-z0-9])"
     )
-
-
-_PREFIXED_CACHE: dict[tuple[str, ...], re.Pattern[str]] = {}
 
 
 def find_references(
@@ -193,10 +197,8 @@ def find_references(
     """
     if not text:
         return ()
-    key = tuple(prefix.upper() for prefix in own_prefixes)
-    pattern = _PREFIXED_CACHE.get(key)
-    if pattern is None:
-        pattern = _PREFIXED_CACHE.setdefault(key, _prefixed_ref_pattern(key or DEFAULT_OWN_PREFIXES))
+    prefixes = tuple(sorted({prefix.strip().upper() for prefix in own_prefixes if prefix.strip()}))
+    pattern = _prefixed_ref_pattern(prefixes or DEFAULT_OWN_PREFIXES)
     found: dict[str, Reference] = {}
 
     def add(raw: str, start: int, end: int, own: bool, kind: str, confidence: float) -> None:
@@ -267,7 +269,9 @@ def classify_follow_up(text: str) -> FollowUp | None:
     text = text[:FOLLOW_UP_WINDOW]
     for match in _REVIEW.finditer(text):
         sentence_start = max(text.rfind(".", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
-        sentence_end_candidates = [pos for pos in (text.find(".", match.end()), text.find("\n", match.end())) if pos >= 0]
+        sentence_end_candidates = [
+            pos for pos in (text.find(".", match.end()), text.find("\n", match.end())) if pos >= 0
+        ]
         sentence_end = min(sentence_end_candidates) if sentence_end_candidates else len(text)
         if _REVIEW_ASKER.search(text, sentence_start, sentence_end) and not _REVIEW_RIGHTS.search(
             text, sentence_start, sentence_end
@@ -295,7 +299,10 @@ _EIR_WEAK_WORDS = (
     "waste litter drainage landscape"
 ).split()
 _EIR_STRONG = re.compile(
-    r"(?<![\w-])(?:" + word_alternation([*_EIR_STRONG_WORDS, "-cide", "-cides"]) + r"|air\s+(?:quality|pollution))\b",
+    r"(?<![\w-])(?:"
+    + word_alternation([*_EIR_STRONG_WORDS, "-cide", "-cides"])
+    + r"|air\s+(?:quality|pollution)|planning\s+(?:applications?|permission|consent)|land\s+use"
+    + r"|water\s+quality|waste\s+(?:disposal|management|collection))\b",
     re.IGNORECASE,
 )
 _EIR_WEAK = re.compile(r"\b" + word_alternation(_EIR_WEAK_WORDS) + r"\b", re.IGNORECASE)
@@ -319,11 +326,16 @@ def _guess_regime(request_text: str, scottish: bool, span_offset: int, source: S
     sar_hits = list(_SAR.finditer(request_text))
     if sar_hits:
         phrases = sorted({" ".join(hit.group().split()).lower() for hit in sar_hits})
-        confidence = 0.9 if any("subject access" in phrase for phrase in phrases) else min(0.85, 0.55 + 0.1 * len(sar_hits))
+        confidence = (
+            0.9
+            if any("subject access" in phrase for phrase in phrases)
+            else min(0.85, 0.55 + 0.1 * len(sar_hits))
+        )
         first = sar_hits[0]
         return RegimeGuess(
             "sar",
-            "asks for the requester's own personal data (" + ", ".join(f'"{p}"' for p in phrases[:3])
+            "asks for the requester's own personal data ("
+            + ", ".join(f'"{p}"' for p in phrases[:3])
             + "): a subject access request under the UK GDPR / Data Protection Act 2018",
             round(confidence, 2),
             Span(span_offset + first.start(), span_offset + first.end(), source),
@@ -342,7 +354,9 @@ def _guess_regime(request_text: str, scottish: bool, span_offset: int, source: S
             Span(span_offset + first.start(), span_offset + first.end(), source),
         )
     if scottish:
-        return RegimeGuess("foisa", "Scottish public authority: Freedom of Information (Scotland) Act 2002", 0.8)
+        return RegimeGuess(
+            "foisa", "Scottish public authority: Freedom of Information (Scotland) Act 2002", 0.8
+        )
     return RegimeGuess("foia", "request for recorded information: Freedom of Information Act 2000", 0.7)
 
 
@@ -361,12 +375,15 @@ _ENGLISH = frozenset(
 )
 
 
-_FOREIGN = frozenset(
-    # French, Spanish, German, Italian, Portuguese, Polish, Romanian function words that English lacks.
-    "le la les des et est une pour que qui dans je vous nous pas sur avec du au el los las es una por con para "
-    "del se yo usted der die das und ist ich nicht mit ein eine zu von den dem sie wir il di che è per sono gli "
-    "os do da em um não uma się że jest czy jak ale od na nie w z şi în este pentru care cu mai".split()
-) - _ENGLISH
+_FOREIGN = (
+    frozenset(
+        # French, Spanish, German, Italian, Portuguese, Polish, Romanian function words that English lacks.
+        "le la les des et est une pour que qui dans je vous nous pas sur avec du au el los las es una por con para "
+        "del se yo usted der die das und ist ich nicht mit ein eine zu von den dem sie wir il di che è per sono gli "
+        "os do da em um não uma się że jest czy jak ale od na nie w z şi în este pentru care cu mai".split()
+    )
+    - _ENGLISH
+)
 _NON_LATIN_LETTER = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -378,10 +395,11 @@ def _language(text: str) -> tuple[str, float]:
     if letters >= 40 and len(_NON_LATIN_LETTER.findall(sample)) / letters > 0.5:
         return "und", 0.8
     words = [word.lower() for word in _WORD.findall(text[:20_000])]
-    if len(words) < 20:
-        return "en", 0.5
     welsh = sum(1 for word in words if word in _WELSH)
     english = sum(1 for word in words if word in _ENGLISH)
+    if len(words) < 20:
+        # A short message: a few Welsh words and no English ones ("Annwyl ..., Cais ..., Diolch") still tell.
+        return ("cy", 0.6) if welsh >= 3 and welsh > 2 * english else ("en", 0.5)
     foreign = sum(1 for word in words if word in _FOREIGN)
     if welsh >= 3 and welsh / len(words) >= 0.15 and welsh > english:
         return "cy", round(min(0.95, 0.5 + welsh / len(words)), 2)
@@ -404,13 +422,50 @@ def _requester_from_header(block: _HeaderBlock, source: Source) -> Requester | N
     value, start, end = field_value
     email_match = _EMAIL.search(value)
     name_match = _FROM_NAME.match(value)
-    name = clean_name(name_match.group("name")) if name_match and "@" not in name_match.group("name") else None
+    name = (
+        clean_name(name_match.group("name")) if name_match and "@" not in name_match.group("name") else None
+    )
     if name is None and name_match and "," in name_match.group("name"):
         last, _, first = name_match.group("name").partition(",")
         name = clean_name(f"{first.strip()} {last.strip()}")
     if not name and not email_match:
         return None
-    return Requester(name, email_match.group() if email_match else None, None, 0.85, Span(start, end, source), "from_header")
+    return Requester(
+        name,
+        email_match.group() if email_match else None,
+        None,
+        0.85,
+        Span(start, end, source),
+        "from_header",
+    )
+
+
+_FORM_NAME = re.compile(
+    r"^[ \t]*(?:Full\s+name|Your\s+name|Name|Requester)[ \t]*:[ \t]*(?P<value>[^\n]{1,80})$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_FORM_EMAIL = re.compile(
+    r"^[ \t]*(?:E-?mail(?:\s+address)?|Your\s+e-?mail)[ \t]*:[ \t]*(?P<value>[^\n]{1,120})$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_FORM_ADDRESS = re.compile(
+    r"^[ \t]*(?:Postal\s+address|Address|Your\s+address)[ \t]*:[ \t]*(?P<value>[^\n]{1,200})$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _requester_from_form(text: str, source: Source) -> Requester | None:
+    """A web form pasted as "Name: ... / Email: ... / Address: ..." lines; a letterhead's "Email:" alone is not one."""
+    name_match = _FORM_NAME.search(text)
+    name = clean_name(name_match.group("value")) if name_match else None
+    if name is None or name_match is None:
+        return None
+    email_match = _FORM_EMAIL.search(text)
+    email = _EMAIL.search(email_match.group("value")) if email_match else None
+    address_match = _FORM_ADDRESS.search(text)
+    address = address_match.group("value").strip() if address_match else None
+    span = Span(name_match.start("value"), name_match.end("value"), source)
+    return Requester(name, email.group() if email else None, address or None, 0.8, span, "form")
 
 
 def _requester_from_signature(text: str, region: Region, source: Source) -> Requester | None:
@@ -470,7 +525,9 @@ def _following_lines(text: str, position: int, limit: int) -> list[tuple[int, in
 
 # ----------------------------------------------------------------------------------------------- subject
 
-_SUBJECT_LINE = re.compile(r"^[ \t]*Subject[ \t]*:[ \t]*(?P<value>[^\n]{1,300})$", re.IGNORECASE | re.MULTILINE)
+_SUBJECT_LINE = re.compile(
+    r"^[ \t]*Subject[ \t]*:[ \t]*(?P<value>[^\n]{1,300})$", re.IGNORECASE | re.MULTILINE
+)
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s")
 _FIRST_LINE = re.compile(r"\s*([^\n]+)\n")
 _LONG_NUMBER = re.compile(r"\d{4,}")
@@ -523,26 +580,21 @@ class _Reading:
     source: Source
     text: str
     header: _HeaderBlock | None
+    #: None when the text is a response letter whose quoted request could not be found.
     region: Region | None
-    region_missing: bool
-    questions: tuple[Question, ...]
-    preamble: tuple[str, ...]
-    notes: tuple[str, ...]
-    numbering_inferred: bool
-    used_preamble: bool
+    split: QuestionSplit | None
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return self.split.questions if self.split else ()
 
 
 def _read(text: str, source: Source) -> _Reading:
     headers = _header_blocks(text)
     header = headers[-1] if headers else None
     region = find_region(text, header.end if header else 0)
-    if region is None:
-        return _Reading(source, text, header, None, True, (), (), (), False, False)
-    split = split_questions(text, region, source, strip_quote=region.quoted)
-    return _Reading(
-        source, text, header, region, False, split.questions, split.preamble, split.notes,
-        split.numbering_inferred, split.used_preamble,
-    )  # fmt: skip
+    split = split_questions(text, region, source, strip_quote=region.quoted) if region else None
+    return _Reading(source, text, header, region, split)
 
 
 def parse_request(
@@ -562,10 +614,12 @@ def parse_request(
     """
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     try:
-        return _parse(text or "", attachment_text or "", message_time, today, zone, tuple(own_prefixes), scottish)
-    except Exception as exc:  # noqa: BLE001 - the intake channel must always get an answer
+        return _parse(
+            text or "", attachment_text or "", message_time, today, zone, tuple(own_prefixes), scottish
+        )
+    except Exception as exc:  # a defect must not cost the intake channel its answer; the problem says so
         return RequestProposal(
-            received=_from_message_time(message_time, zone, []),
+            received=None,
             requester=None,
             subject=None,
             questions=(),
@@ -590,7 +644,9 @@ def _parse(
     notices: list[str] = []
     for label, raw in (("message", raw_text), ("attachment", raw_attachment)):
         if len(raw) > MAX_TEXT_CHARS:
-            notices.append(f"the {label} is {len(raw):,} characters long; only the first {MAX_TEXT_CHARS:,} were read")
+            notices.append(
+                f"the {label} is {len(raw):,} characters long; only the first {MAX_TEXT_CHARS:,} were read"
+            )
     message = _normalise(raw_text[:MAX_TEXT_CHARS])
     attachment = _normalise(raw_attachment[:MAX_TEXT_CHARS])
     if not message.strip() and not attachment.strip():
@@ -611,7 +667,7 @@ def _parse(
     if attachment.strip():
         readings.insert(0, _read(attachment, "attachment"))
     main = next((r for r in readings if r.questions), readings[0])
-    region = main.region
+    region, split = main.region, main.split
     request_text = main.text[region.start : region.end] if region else main.text
     request_offset = region.start if region else 0
 
@@ -621,14 +677,25 @@ def _parse(
     requester = None
     if main.header is not None:
         requester = _requester_from_header(main.header, main.source)
+    if requester is None and region is not None and not region.response_letter:
+        requester = _requester_from_form(main.text, main.source)
     if requester is None and region is not None:
         requester = _requester_from_signature(main.text, region, main.source)
 
     subject = _subject(readings, main)
     periods = tuple(
-        Period(p.start, p.end, " ".join(main.text[p.text_start : p.text_end].split()), Span(p.text_start, p.text_end, main.source), p.confidence, p.relative)
-        for p in find_periods(main.text, request_offset, region.end if region else len(main.text), reference_day)
-    )  # fmt: skip
+        Period(
+            p.start,
+            p.end,
+            " ".join(main.text[p.text_start : p.text_end].split()),
+            Span(p.text_start, p.text_end, main.source),
+            p.confidence,
+            p.relative,
+        )
+        for p in find_periods(
+            main.text, request_offset, region.end if region else len(main.text), reference_day
+        )
+    )
     references: list[Reference] = []
     for reading in readings:
         references.extend(find_references(reading.text, own_prefixes, source=reading.source))
@@ -638,20 +705,25 @@ def _parse(
         regime_text = f"{regime_text}\n{subject.text}"
     regime = _guess_regime(regime_text, scottish, request_offset, main.source)
     language, certainty = _language(request_text)
-    if certainty <= 0.5:  # too short to tell: judge by the whole text (a Welsh letter around a one-line request)
+    if certainty <= 0.5:
+        # Too short to tell: judge by the whole text (a Welsh letter around a one-line request).
         language, _ = _language(main.text)
     follow_up = classify_follow_up("\n".join(r.text for r in readings))
 
-    if main.region_missing:
-        problems.append("this looks like a response letter, but the request it answers could not be found in it")
+    if split is None:
+        problems.append(
+            "this looks like a response letter, but the request it answers could not be found in it"
+        )
     elif not main.questions:
         problems.append("could not find any questions in this text; read the request yourself")
     if language == "und":
         problems.append("the text does not look like English or Welsh; read it yourself")
-    if main.questions and main.used_preamble:
+    if split is not None and split.questions and split.used_preamble:
         notices.append("no separate questions were found: the request text was taken as one question")
-    elif main.numbering_inferred:
-        notices.append("the requester did not number every question: the numbers marked inferred are the parser's")
+    elif split is not None and split.numbering_inferred:
+        notices.append(
+            "the requester did not number every question: the numbers marked inferred are the parser's"
+        )
     if region is not None and region.response_letter:
         notices.append("this is a response letter: the questions are the request it quotes, not its answers")
     if received is None:
@@ -663,15 +735,17 @@ def _parse(
         subject=subject,
         questions=main.questions,
         periods=periods,
-        references=tuple(sorted(unique_refs.values(), key=lambda ref: (not ref.own, ref.span.source, ref.span.start))),
+        references=tuple(
+            sorted(unique_refs.values(), key=lambda ref: (not ref.own, ref.span.source, ref.span.start))
+        ),
         regime=regime,
         language=language,
         follow_up=follow_up,
-        response_letter=bool(region and region.response_letter) or main.region_missing,
-        numbering_inferred=main.numbering_inferred,
+        response_letter=region is None or region.response_letter,
+        numbering_inferred=bool(split and split.numbering_inferred),
         request_span=Span(region.start, region.end, main.source) if region else None,
-        preamble=main.preamble,
-        notes=main.notes,
+        preamble=split.preamble if split else (),
+        notes=split.notes if split else (),
         problems=tuple(problems),
         warnings=tuple(notices),
     )
@@ -693,10 +767,17 @@ def _received(
         found = received_phrase(reading.text, today, anchors[reading.source])
         if found:
             return _checked(
-                Received(found.day, None, "phrase", found.confidence, Span(found.start, found.end, reading.source), found.year_inferred),
+                Received(
+                    found.day,
+                    None,
+                    "phrase",
+                    found.confidence,
+                    Span(found.start, found.end, reading.source),
+                    found.year_inferred,
+                ),
                 today,
                 notices,
-            )  # fmt: skip
+            )
     for reading in ordered:
         header = reading.header
         if header is None:
@@ -707,16 +788,25 @@ def _received(
                 moment = _header_datetime(value, zone)
                 if moment is not None:
                     return _checked(
-                        Received(moment.date(), moment, "header", 0.9, Span(start, end, reading.source)), today, notices
+                        Received(moment.date(), moment, "header", 0.9, Span(start, end, reading.source)),
+                        today,
+                        notices,
                     )
     for reading in ordered:
         found = request_made_date(reading.text, today, anchors[reading.source])
         if found:
             return _checked(
-                Received(found.day, None, "request_date", found.confidence, Span(found.start, found.end, reading.source), found.year_inferred),
+                Received(
+                    found.day,
+                    None,
+                    "request_date",
+                    found.confidence,
+                    Span(found.start, found.end, reading.source),
+                    found.year_inferred,
+                ),
                 today,
                 notices,
-            )  # fmt: skip
+            )
     return _from_message_time(message_time, zone, notices)
 
 
@@ -725,7 +815,7 @@ def _checked(received: Received, today: date, notices: list[str]) -> Received:
         notices.append(f"the received date gives no year; {received.date.year} was inferred from the text")
     if received.date > today:
         notices.append(f"the received date {received.date.isoformat()} is after today; check it")
-        return Received(received.date, received.at, received.source, round(received.confidence / 2, 2), received.span, received.year_inferred)  # fmt: skip
+        return dataclasses.replace(received, confidence=round(received.confidence / 2, 2))
     return received
 
 
@@ -751,7 +841,12 @@ def _subject(readings: list[_Reading], main: _Reading) -> Subject | None:
         if match:
             cleaned = _SUBJECT_PREFIX.sub("", match.group("value")).strip()
             if cleaned:
-                return Subject(cleaned[:SUMMARY_CHARS], "subject_line", 0.8, Span(match.start("value"), match.end("value"), reading.source))
+                return Subject(
+                    cleaned[:SUMMARY_CHARS],
+                    "subject_line",
+                    0.8,
+                    Span(match.start("value"), match.end("value"), reading.source),
+                )
     title = _title(main.text)
     if title is not None:
         return Subject(title[0], "title", 0.6, Span(title[1], title[2], main.source))
@@ -760,8 +855,18 @@ def _subject(readings: list[_Reading], main: _Reading) -> Subject | None:
         text = first.text or (first.parts[0].text if first.parts else "")
         if text:
             return Subject(_summary(text), "first_sentence", 0.5, first.span)
-    stripped = main.text.strip()
+    # No questions: the first words of the request (after any "Dear ..." line), else of the text.
+    start, end = (main.region.start, main.region.end) if main.region else (0, len(main.text))
+    body = main.text[start:end]
+    if not body.strip():
+        start, body = 0, main.text
+    stripped = body.strip()
     if stripped:
-        offset = main.text.find(stripped[:1])
-        return Subject(_summary(stripped), "first_sentence", 0.3, Span(offset, offset + min(len(stripped), SUMMARY_CHARS), main.source))
+        offset = start + body.find(stripped[:1])
+        return Subject(
+            _summary(stripped),
+            "first_sentence",
+            0.3,
+            Span(offset, offset + min(len(stripped), SUMMARY_CHARS), main.source),
+        )
     return None

@@ -27,7 +27,6 @@ MONTHS: dict[str, int] = {
 }  # fmt: skip
 
 
-
 def word_alternation(words: list[str] | dict[str, int] | frozenset[str]) -> str:
     """A regex matching any of ``words``, written as a trie ("j(?:an(?:uary)?|u(?:l|n)...)").
 
@@ -90,14 +89,17 @@ _RANGE_GAP = re.compile(
 _BETWEEN_GAP = re.compile(r"\s{1,3}(?:and|a|ac|&)\s{1,3}", re.IGNORECASE)
 _BETWEEN_BEFORE = re.compile(r"\b(?:between|rhwng)\s{1,3}$", re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"(?<!backwards )(?<!back )\b(?:from|since|o)\s{1,3}$", re.IGNORECASE)
-_ENUM_GAP = re.compile(r"\s{0,3}(?:,\s{0,3}(?:and\s{1,3}|&\s{0,3})?|and\s{1,3}|&\s{0,3}|a\s{1,3}|ac\s{1,3})", re.IGNORECASE)
+_ENUM_GAP = re.compile(
+    r"\s{0,3}(?:,\s{0,3}(?:and\s{1,3}|&\s{0,3})?|and\s{1,3}|&\s{0,3}|a\s{1,3}|ac\s{1,3})", re.IGNORECASE
+)
 _SINGLE_BEFORE = re.compile(
     r"(?:\b(?:for|during|in\s+the\s+year|(?:calendar|financial)\s+years?|FY|years?|ar\s+gyfer)\s{1,3}|^\s{0,3})$",
     re.IGNORECASE,
 )
 #: Years that name an Act or a regulation, not a period ("Data Protection Act 2018").
 _STATUTE_BEFORE = re.compile(
-    r"\b(?:Act|Acts|Regulations|Rules|Order|Measure|PCA|Code|Directive|Ddeddf)\s{0,2}\(?\s{0,2}$", re.IGNORECASE
+    r"\b(?:Act|Acts|Regulations|Rules|Order|Measure|PCA|Code|Directive|Ddeddf)\s{0,2}\(?\s{0,2}$",
+    re.IGNORECASE,
 )
 _NOW_AFTER = re.compile(
     r"\s{0,3}(?:-|–|—|to|until|till|up\s+(?:to|until))\s{0,3}(?:the\s+)?"
@@ -130,7 +132,11 @@ LETTER_DATE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _ANY_YEAR = re.compile(rf"(?<![\w/.-])({_YEAR4})(?![\d/])")
-_RECEIVED_WORD = re.compile(r"\b(?=[rdRD])(?:received|date\s+of\s+receipt|receipt\s+date)\b\s{0,3}:?", re.IGNORECASE)
+_RECEIVED_WORD = re.compile(
+    r"\b(?=[rdsRDS])(?:received|date\s+of\s+receipt|receipt\s+date|date\s+(?:submitted|of\s+request)|submitted)\b"
+    r"\s{0,3}:?",
+    re.IGNORECASE,
+)
 _RECEIVED_LEAD = re.compile(
     r"\s{0,3}(?:(?:at|by|in|into)\s+(?:this|our|the)\s+[\w ]{1,30}?\s+)?(?:on\s+)?(?:the\s+)?", re.IGNORECASE
 )
@@ -142,7 +148,9 @@ _REQUEST_MADE = re.compile(
     r"|\b(?-i:On)\s+(?=\d{1,2}(?:st|nd|rd|th)?\s)",
     re.IGNORECASE,
 )
-_REQUEST_VERB_AFTER = re.compile(r"[^.\n]{0,250}?\b(?:requested|wrote|made\s+a\s+request|submitted)\b", re.IGNORECASE)
+_REQUEST_VERB_AFTER = re.compile(
+    r"[^.\n]{0,250}?\b(?:requested|wrote|made\s+a\s+request|submitted)\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -279,7 +287,9 @@ def date_tokens(text: str, start: int = 0, end: int | None = None) -> list[DateT
         token = token_at(match)
         if token is None:
             continue
-        if token.kind in ("year", "fy", "years") and _STATUTE_BEFORE.search(text, max(0, token.start - 16), token.start):
+        if token.kind in ("year", "fy", "years") and _STATUTE_BEFORE.search(
+            text, max(0, token.start - 16), token.start
+        ):
             continue
         tokens.append(token)
         if token.kind == "fy":
@@ -320,7 +330,9 @@ def letter_date(text: str) -> date | None:
     return None
 
 
-def infer_year(month: int, day: int, text: str, today: date, anchor: date | None) -> tuple[date, float] | None:
+def infer_year(
+    month: int, day: int, text: str, today: date, anchor: date | None
+) -> tuple[date, float] | None:
     """The year of a day-and-month date, never in the future.
 
     The letter's own date is the best anchor (a request is received before the reply is written); else
@@ -414,7 +426,9 @@ def find_periods(text: str, start: int, end: int, reference: date) -> list[Found
         if consumed:
             i += consumed
             continue
-        if token.kind in ("full", "my", "year", "fy") and _FROM_BEFORE.search(text, max(0, token.start - 8), token.start):
+        if token.kind in ("full", "my", "year", "fy") and _FROM_BEFORE.search(
+            text, max(0, token.start - 8), token.start
+        ):
             first = token.first_day()
             if first and first <= reference:
                 found.append(FoundPeriod(first, reference, token.start, token.end, 0.6, True))
@@ -426,7 +440,11 @@ def find_periods(text: str, start: int, end: int, reference: date) -> list[Found
         delta = {"year": relativedelta(years=amount), "month": relativedelta(months=amount)}.get(
             unit, relativedelta(weeks=amount)
         )
-        found.append(FoundPeriod(reference - delta + timedelta(days=1), reference, match.start(), match.end(), 0.55, True))
+        found.append(
+            FoundPeriod(
+                reference - delta + timedelta(days=1), reference, match.start(), match.end(), 0.55, True
+            )
+        )
     unique: dict[tuple[date, date], FoundPeriod] = {}
     for period in sorted(found, key=lambda p: p.text_start):
         unique.setdefault((period.start, period.end), period)
@@ -469,7 +487,9 @@ def _range(text: str, tokens: list[DateToken], i: int, reference: date, found: l
     return 2
 
 
-def _enumeration(text: str, tokens: list[DateToken], i: int, reference: date, found: list[FoundPeriod]) -> int:
+def _enumeration(
+    text: str, tokens: list[DateToken], i: int, reference: date, found: list[FoundPeriod]
+) -> int:
     """Read years or financial years listed together ("2018, 2019, 2020, and 2021 through to end of August").
 
     Adjacent years in one list are merged into one period: the list says which stretch of time is
@@ -494,7 +514,11 @@ def _enumeration(text: str, tokens: list[DateToken], i: int, reference: date, fo
             else:
                 month = _month(qualifier.group("month") or "")
                 if month:
-                    year = last.year if current.kind == "year" else (first.year if month >= 4 else first.year + 1)
+                    year = (
+                        last.year
+                        if current.kind == "year"
+                        else (first.year if month >= 4 else first.year + 1)
+                    )
                     last = date(year, month, calendar.monthrange(year, month)[1])
             position = qualifier.end()
         elif _YEAR_TO_DATE_BEFORE.search(text, max(0, current.start - 16), current.start):

@@ -53,7 +53,7 @@ class Requester:
     address: str | None
     confidence: float
     span: Span | None
-    #: Where it was read: ``from_header``, ``sign_off`` or ``signature``.
+    #: Where it was read: ``from_header``, ``form``, ``sign_off`` or ``signature``.
     source: str
     personal_data: bool = True
 

@@ -65,7 +65,8 @@ SIGN_OFF = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _SALUTATION = re.compile(
-    "^[ \\t]*[\"“'‘]?" r"(?:Dear|Hi|Hello|Hiya|Good\s+(?:morning|afternoon|evening)|Annwyl|To\s+whom\s+it\s+may\s+concern)\b[^\n]{0,60}$",
+    "^[ \\t]*[\"“'‘]?"
+    r"(?:Dear|Hi|Hello|Hiya|Good\s+(?:morning|afternoon|evening)|Annwyl|To\s+whom\s+it\s+may\s+concern)\b[^\n]{0,60}$",
     re.IGNORECASE | re.MULTILINE,
 )
 RESPONSE_SIGNAL = re.compile(
@@ -78,6 +79,11 @@ RESPONSE_SIGNAL = re.compile(
 _HEADER_LINE = re.compile(r"^[ \t]*(?:From|Sent|Date|To|Cc|Subject|Received|Reply-To)[ \t]*:", re.IGNORECASE)
 _FROM_OR_SENT = re.compile(r"^[ \t]*(?:From|Sent)[ \t]*:[^\n]*", re.IGNORECASE | re.MULTILINE)
 _OPEN_QUOTES = {'"': '"', "“": "”", "'": "'", "‘": "’"}
+#: For each opening quotation mark, its closing mark at the end of a line.
+_CLOSING_QUOTE = {
+    opening: re.compile(re.escape(closing) + r"[ \t]*$", re.MULTILINE)
+    for opening, closing in _OPEN_QUOTES.items()
+}
 NAME_LINE = re.compile(
     r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s)?[A-Z][A-Za-z'’\-]{0,30}\.?(?:\s(?:[A-Z][A-Za-z'’\-]{0,30}\.?|van|de|der|von|da|di|la|le|bin|al)){0,4}$"
 )
@@ -93,7 +99,6 @@ class Region:
 
     start: int
     end: int
-    explicit: bool
     response_letter: bool
     quoted: bool
     sign_off: tuple[int, int] | None = None
@@ -113,11 +118,11 @@ def find_region(text: str, search_from: int = 0) -> Region | None:
     signal = RESPONSE_SIGNAL.search(text, search_from, window)
     response_letter = bool(signal) and (salutation is None or signal.start() < salutation)
     if start_match:
-        start, explicit = start_match.end(), True
+        start = start_match.end()
     elif response_letter:
         return None
     else:
-        start, explicit = (salutation if salutation is not None else search_from), False
+        start = salutation if salutation is not None else search_from
     quoted, quote_end = _quotation(text, start)
     end = len(text)
     sign_off: tuple[int, int] | None = None
@@ -138,7 +143,7 @@ def find_region(text: str, search_from: int = 0) -> Region | None:
     header_end = _later_header(text, start, end)
     if header_end is not None:
         end = header_end
-    return Region(start, end, explicit, response_letter, quoted, sign_off, name_line)
+    return Region(start, end, response_letter, quoted, sign_off, name_line)
 
 
 def _leading_salutation(text: str, start: int) -> int | None:
@@ -175,8 +180,7 @@ def _quotation(text: str, start: int) -> tuple[bool, int | None]:
         position += 1
     if position >= len(text) or text[position] not in _OPEN_QUOTES:
         return False, None
-    closing = re.compile(re.escape(_OPEN_QUOTES[text[position]]) + r"[ \t]*$", re.MULTILINE)
-    match = closing.search(text, position + 1)
+    match = _CLOSING_QUOTE[text[position]].search(text, position + 1)
     return True, (match.end() if match else None)
 
 
@@ -211,7 +215,9 @@ def _later_header(text: str, start: int, end: int) -> int | None:
     for match in _FROM_OR_SENT.finditer(text, start, end):
         following_end = text.find("\n", match.end() + 1)
         following = text[match.end() + 1 : following_end if following_end > 0 else end]
-        if ("@" in match.group() or _HEADER_LINE.match(following)) and _has_content(text, start, match.start()):
+        if ("@" in match.group() or _HEADER_LINE.match(following)) and _has_content(
+            text, start, match.start()
+        ):
             return match.start()
     return None
 
@@ -290,12 +296,12 @@ def _roman_value(token: str) -> int | None:
 
 
 def _parse_markers(text: str, position: int, end: int) -> tuple[list[_Marker], int]:
+    """The markers at the start of a line ("- 1." and "1. a)" have two) and where its text starts."""
     markers: list[_Marker] = []
     while len(markers) < 3:
         match = _MARKER.match(text, position, end)
         if not match or match.end() == position:
             break
-        kind = match.lastgroup if match.lastgroup in ("bullet", "qword", "decimal", "digit") else None
         if match.group("bullet"):
             kind, value = "bullet", match.group("bullet")
         elif match.group("qword"):
@@ -311,8 +317,6 @@ def _parse_markers(text: str, position: int, end: int) -> tuple[list[_Marker], i
             kind = "alpha"
         markers.append(_Marker(kind, value, match.group().strip()))
         position = match.end()
-        if kind == "bullet" and markers[-1].value == "*" and text.startswith("*", position):
-            break
     return markers, position
 
 
@@ -373,7 +377,7 @@ def _ordinal(marker: _Marker) -> int | None:
 
 
 def _resolve_compound(markers: list[_Marker]) -> list[_Marker]:
-    """"- 1." is a numbered item in a bulleted paste; "1. a)" is a scraped list around the requester's a)."""
+    """ "- 1." is a numbered item in a bulleted paste; "1. a)" is a scraped list around the requester's a)."""
     while len(markers) > 1 and markers[0].kind == "bullet":
         markers = markers[1:]
     if len(markers) == 2 and markers[0].kind == "digit" and markers[1].kind == "alpha":
@@ -393,16 +397,13 @@ class _Block:
     blank_before: bool
     inferred_marker: bool = False
 
-    @property
-    def start(self) -> int:
-        return self.segments[0][0] if self.segments else 0
-
-    @property
-    def end(self) -> int:
-        return self.segments[-1][1] if self.segments else 0
-
     def text(self, source: str) -> str:
-        return " ".join(" ".join(source[s:e].split()) for s, e in self.segments if s < e).strip()
+        return _segments_text(source, self.segments)
+
+
+def _segments_text(source: str, segments: list[tuple[int, int]]) -> str:
+    """The words of some stretches of the text, with line breaks and runs of spaces made single spaces."""
+    return " ".join(" ".join(source[s:e].split()) for s, e in segments if s < e).strip()
 
 
 _TERMINAL = ".?!:;)\"'”’"
@@ -490,7 +491,7 @@ def _inline_chain(marker: _Marker | None, joined: str) -> tuple[list[re.Match[st
         # "1. How many? 2. What?" on one line: the items after the first continue its numbering, and
         # each must follow the end of a sentence so that "in the top 2. Then" is left alone.
         chain = _chain(_INLINE_PATTERNS[marker.kind], joined, first=int(marker.value) + 1)
-        chain = [m for m in chain if joined[: m.start()].rstrip()[-1:] in ".?!:;)\"”"]
+        chain = [m for m in chain if joined[: m.start()].rstrip()[-1:] in '.?!:;)"”']
         if chain and all(a.end() < b.start() for a, b in zip(chain, chain[1:], strict=False)):
             return _consecutive(chain, int(marker.value) + 1), marker.kind
     chain = _chain(_INLINE_LETTER, joined, first=ord("a"))
@@ -751,9 +752,16 @@ class _TreeBuilder:
         marker = block.marker
         if marker is None or marker.kind == "bullet":
             return _Node("", marker.label if marker else "", True, style, list(block.segments), 0.6)
-        confidence = 0.5 if block.inferred_marker else (0.8 if " " in marker.label else 0.9)
-        return _Node(marker.value, "" if block.inferred_marker else marker.label, block.inferred_marker, style,
-                     list(block.segments), confidence)  # fmt: skip
+        scraped = marker.kind == "alpha" and " " in marker.label  # "1. a)": a scraped list around the a)
+        confidence = 0.5 if block.inferred_marker else (0.8 if scraped else 0.9)
+        return _Node(
+            marker.value,
+            "" if block.inferred_marker else marker.label,
+            block.inferred_marker,
+            style,
+            list(block.segments),
+            confidence,
+        )
 
     def _paragraph(self, block: _Block, following: _Block | None, index: int) -> None:
         text = block.text(self.text)
@@ -778,7 +786,7 @@ class _TreeBuilder:
             return
         following_style = self._style(following.marker) if following and following.marker else None
         current = self.stack[-1][1] if self.stack else self.roots[-1]
-        complete = self._node_text(self.roots[-1]).rstrip()[-1:] in (".", "?")
+        complete = _segments_text(self.text, self.roots[-1].segments)[-1:] in (".", "?")
         if (
             following_style is not None
             and following_style != self.primary
@@ -814,10 +822,12 @@ class _TreeBuilder:
                 self._to_preamble(block)
             return
         if _EXPLANATORY.match(text):
-            (self.notes if self.roots else self.preamble).append(text)
+            self.notes.append(text)
             return
         if self.roots and (text[0].islower() or _CONTINUATION.match(text)):
-            target = self.roots[-1] if text[0].islower() else (self.stack[-1][1] if self.stack else self.roots[-1])
+            target = (
+                self.roots[-1] if text[0].islower() else (self.stack[-1][1] if self.stack else self.roots[-1])
+            )
             target.segments.extend(block.segments)
             return
         if not _QUESTION_SIGNAL.search(text):
@@ -861,8 +871,13 @@ class _TreeBuilder:
         )
 
     def _missing_first_item(self, block: _Block, following: _Block | None) -> bool:
-        """"Grounds for suspicion / b) Doubts ... / c) ...": the first item lost its letter in the paste."""
-        if following is None or following.marker is None or following.blank_before or len(block.segments) != 1:
+        """ "Grounds for suspicion / b) Doubts ... / c) ...": the first item lost its letter in the paste."""
+        if (
+            following is None
+            or following.marker is None
+            or following.blank_before
+            or len(block.segments) != 1
+        ):
             return False
         marker = following.marker
         if marker.kind not in ("alpha", "digit") or _ordinal(marker) != 2 or len(block.text(self.text)) > 120:
@@ -877,35 +892,28 @@ class _TreeBuilder:
 
     def promote_preamble(self) -> bool:
         """No questions, only introductory text: the introduction is the request ("This is a request for ...")."""
-        promoted = False
-        for block in self.preamble_blocks:
-            text = block.text(self.text)
-            if len(text) < 25 or _BOILERPLATE_ONLY.match(text):
-                continue
-            node = _Node(str(len(self.roots) + 1), "", True, ("para",), list(block.segments), 0.4)
-            self.roots.append(node)
-            promoted = True
-        if promoted:
-            kept = {id(block) for block in self.preamble_blocks if block.segments}
-            self.preamble = [
-                block.text(self.text)
-                for block in self.preamble_blocks
-                if id(block) in kept and not any(node.segments == block.segments for node in self.roots)
-            ]
-        return promoted
-
-    def _node_text(self, node: _Node) -> str:
-        return " ".join(" ".join(self.text[s:e].split()) for s, e in node.segments)
+        promoted = [
+            block
+            for block in self.preamble_blocks
+            if len(block.text(self.text)) >= 25 and not _BOILERPLATE_ONLY.match(block.text(self.text))
+        ]
+        for block in promoted:
+            self._add_root(_Node("", "", True, ("para",), list(block.segments), 0.4))
+        self.preamble = [block.text(self.text) for block in self.preamble_blocks if block not in promoted]
+        return bool(promoted)
 
 
-def _freeze(text: str, node: _Node, source: Source, strip_quote: bool, depth: int = 0, index: int = 0) -> Question:
+def _freeze(
+    text: str, node: _Node, source: Source, strip_quote: bool, depth: int = 0, index: int = 0
+) -> Question:
     number = node.number
     if not number:
         number = _inferred_number(depth, index)
     parts = tuple(
-        _freeze(text, child, source, strip_quote, depth + 1, position) for position, child in enumerate(node.children)
+        _freeze(text, child, source, strip_quote, depth + 1, position)
+        for position, child in enumerate(node.children)
     )
-    body = " ".join(" ".join(text[s:e].split()) for s, e in node.segments if s < e).strip()
+    body = _segments_text(text, node.segments)
     if strip_quote:
         body = body.strip("\"'“”‘’").strip()
     body = body.strip("*_ ").strip()
