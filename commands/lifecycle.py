@@ -221,14 +221,14 @@ def record_response(ctx: CommandContext, inv: Invocation, reference: str, day: d
     with session_scope(ctx.engine) as session:
         case = _case(session, reference, usage)
         deadlines = deadlines_for(case, ctx.settings)
-        case.working_days_taken = _working_days_taken(case, deadlines.day_zero, day)
+        case.working_days_taken = working_days_taken(case, deadlines.day_zero, day)
         session.add(case)
     if deadlines.review_request_by:
         reply.text += f"\nThe requester may ask for an internal review until {deadlines.review_request_by.isoformat()}."
     return reply
 
 
-def _working_days_taken(case: Case, day_zero: date | None, responded: date) -> int | None:
+def working_days_taken(case: Case, day_zero: date | None, responded: date) -> int | None:
     """Working days from day 0 to the response, clarification time excluded (day 0 is after it) and fee
     pauses subtracted: the figure the Cabinet Office's timeliness statistics ask for."""
     if day_zero is None:

@@ -82,7 +82,8 @@ def case_card_blocks(view: CaseView, *, with_actions: bool = True) -> list[dict[
     if with_actions:
         blocks.append(
             actions_block(
-                [Action("case_assign_me", "Assign to me", view.reference)],
+                [Action("case_assign_me", "Assign to me", view.reference),
+                 Action("case_draft", "Draft response", view.reference)],
                 block_id=f"case:{view.reference}",
             )
         )

@@ -16,6 +16,31 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 DEFAULT_PROFILE_PATH = Path(__file__).resolve().parent.parent.parent / "templates" / "organisation.example.toml"
 
 
+DEFAULT_DATA_CAVEAT = (
+    "The numerical data presented in this response is an un-audited snapshot of un-published data sourced from "
+    '"live" systems and is subject to the interpretation of the original request by the individual extracting '
+    "the data."
+)
+DEFAULT_PAYMENT_INSTRUCTIONS = (
+    "Please contact us at the address above to arrange payment, quoting the reference number of your request."
+)
+DEFAULT_REVIEW_PARAGRAPH_EIR = (
+    "If you are dissatisfied with this response, you may make representations to us under regulation 11 of the "
+    "Environmental Information Regulations 2004 and ask us to reconsider it. Representations should be made in "
+    "writing, within 40 working days of the date of this response, to the address above."
+)
+DEFAULT_REVIEW_PARAGRAPH_FOISA = (
+    "If you are dissatisfied with this response, you may require us to review our decision under section 20 of "
+    "the Freedom of Information (Scotland) Act 2002. Your requirement for review must be in writing, state your "
+    "name and an address for correspondence, describe the request and explain why you are dissatisfied."
+)
+DEFAULT_COMPLAINT_PARAGRAPH_FOISA = (
+    "If you are dissatisfied with the outcome of the review, you may apply to the Scottish Information "
+    "Commissioner for a decision under section 47(1) of the Act, generally within six months of receiving our "
+    "review response. You must ask us for a review before applying to the Commissioner."
+)
+
+
 class Signatory(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
@@ -31,6 +56,9 @@ class Regulator(BaseModel):
     telephone: str
     website: str
     email: str = ""
+    complaint_url: str = Field(
+        default="", description="Page on how to complain; letters fall back to the website"
+    )
 
 
 class OrganisationProfile(BaseModel):
@@ -55,6 +83,13 @@ class OrganisationProfile(BaseModel):
     complaint_paragraph: str
     regulator: Regulator
     scottish_regulator: Regulator | None = None
+    # Letter wording. Defaults keep older profiles loading; a force with its own house wording sets them.
+    sign_off: str = "Yours sincerely"
+    data_caveat: str = DEFAULT_DATA_CAVEAT
+    payment_instructions: str = DEFAULT_PAYMENT_INSTRUCTIONS
+    review_paragraph_eir: str = DEFAULT_REVIEW_PARAGRAPH_EIR
+    review_paragraph_foisa: str = DEFAULT_REVIEW_PARAGRAPH_FOISA
+    complaint_paragraph_foisa: str = DEFAULT_COMPLAINT_PARAGRAPH_FOISA
 
     @property
     def cost_limit_pounds(self) -> int:

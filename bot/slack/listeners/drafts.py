@@ -1,0 +1,276 @@
+"""Draft letters in the case thread: the buttons on a draft (Approve, Request changes, Regenerate, Edit), Mark as
+sent, "Draft response" on the case card, the two forms, and replies in the thread.
+
+Thin, like every listener: acknowledge at once, then translate the click into the command layer, which
+checks who may do what (approvers, the drafter) and says why not. Buttons carry "REF vN", so a click on a
+version that has since been replaced is answered as such instead of approving the wrong letter.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.slack.listeners import intake
+from bot.slack.listeners.actions import invocation_from_action
+from bot.slack.surface import SlackSurface, slack_error
+from commands.base import CommandContext, CommandError, Reply
+from commands.drafts import (
+    APPROVE_ACTION,
+    CASE_DRAFT_ACTION,
+    CHANGES_ACTION,
+    EDIT_ACTION,
+    REGENERATE_ACTION,
+    SENT_ACTION,
+    draft_for_edit,
+    handle_thread_reply,
+    request_changes,
+    save_edited_draft,
+)
+from commands.registry import dispatch
+from commands.rules.letters import tidy
+
+log = logging.getLogger(__name__)
+
+CHANGES_CALLBACK = "draft_changes_form"
+EDIT_CALLBACK = "draft_edit_form"
+#: Characters a form field starts with; Slack allows 3,000 per plain-text input, so each part can grow.
+EDIT_CHUNK = 2400
+MAX_EDIT_PARTS = 90
+
+_VALUE = re.compile(r"^(\S+)(?:\s+v(\d+))?$")
+
+
+def parse_value(value: str) -> tuple[str, int | None]:
+    """"FOI2018/00001 v2" -> ("FOI2018/00001", 2)."""
+    match = _VALUE.match(value.strip())
+    if not match:
+        return value.strip(), None
+    return match.group(1), int(match.group(2)) if match.group(2) else None
+
+
+def edit_chunks(text: str, size: int = EDIT_CHUNK) -> tuple[list[str], list[str]]:
+    """The letter cut into pieces a form field can hold, preferably between paragraphs, and the separator
+    that goes back between each pair ("\n\n", "\n" or ""), so joining them gives the letter back exactly."""
+    chunks: list[str] = []
+    separators: list[str] = []
+    current = ""
+    for paragraph in text.strip("\n").split("\n\n"):
+        candidate = f"{current}\n\n{paragraph}" if current else paragraph
+        if len(candidate) <= size:
+            current = candidate
+            continue
+        if current:
+            chunks.append(current)
+            separators.append("\n\n")
+        while len(paragraph) > size:
+            cut = paragraph.rfind("\n", 0, size)
+            if cut > 0:
+                chunks.append(paragraph[:cut])
+                separators.append("\n")
+                paragraph = paragraph[cut + 1:]
+            else:
+                chunks.append(paragraph[:size])
+                separators.append("")
+                paragraph = paragraph[size:]
+        current = paragraph
+    chunks.append(current)
+    return chunks, separators
+
+
+def changes_form(reference: str, version: int | None, metadata: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": CHANGES_CALLBACK,
+        "title": {"type": "plain_text", "text": "Request changes"},
+        "submit": {"type": "plain_text", "text": "Request changes"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "private_metadata": json.dumps({**metadata, "reference": reference, "version": version}),
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn",
+                                         "text": f"What needs changing in draft v{version} of *{reference}*?"}},
+            {"type": "input", "block_id": "changes", "label": {"type": "plain_text", "text": "Changes"},
+             "element": {"type": "plain_text_input", "action_id": "value", "multiline": True, "max_length": 3000}},
+        ],
+    }
+
+
+def edit_form(reference: str, version: int, text: str, metadata: dict[str, Any]) -> dict[str, Any]:
+    chunks, separators = edit_chunks(text)
+    blocks: list[dict[str, Any]] = [
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": (
+            f"Editing v{version} of *{reference}*. Saving makes a new version; v{version} stays as it was. "
+            "Keep `[ANSWER NEEDED: …]` markers until the gap is filled: a letter with one cannot be approved.")}]},
+    ]
+    for index, chunk in enumerate(chunks):
+        label = "Letter" if len(chunks) == 1 else f"Letter, part {index + 1} of {len(chunks)}"
+        blocks.append({"type": "input", "block_id": f"part{index}", "optional": True,
+                       "label": {"type": "plain_text", "text": label},
+                       "element": {"type": "plain_text_input", "action_id": "value", "multiline": True,
+                                   "max_length": 3000, "initial_value": chunk}})
+    return {
+        "type": "modal",
+        "callback_id": EDIT_CALLBACK,
+        "title": {"type": "plain_text", "text": f"Edit draft v{version}"[:24]},
+        "submit": {"type": "plain_text", "text": "Save as new version"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "private_metadata": json.dumps({**metadata, "reference": reference, "version": version,
+                                        "separators": separators}),
+        "blocks": blocks,
+    }
+
+
+def edited_text(view: dict[str, Any]) -> str:
+    """The submitted parts joined back with the separators they were cut at."""
+    values = view.get("state", {}).get("values", {})
+    separators = json.loads(view.get("private_metadata") or "{}").get("separators") or []
+    text = ""
+    for index in range(len(separators) + 1):
+        value = ((values.get(f"part{index}", {}).get("value") or {}).get("value") or "").strip("\n")
+        text += (separators[index - 1] if index else "") + value
+    return tidy(text) if text.strip() else ""
+
+
+def _where(body: dict[str, Any]) -> dict[str, Any]:
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    return {
+        "channel": (body.get("channel") or {}).get("id") or container.get("channel_id"),
+        "thread_ts": message.get("thread_ts") or container.get("thread_ts") or container.get("message_ts"),
+    }
+
+
+def register(app: App, ctx: CommandContext, surface: SlackSurface) -> None:
+    if handle_thread_reply not in intake.THREAD_REPLY_HANDLERS:
+        intake.THREAD_REPLY_HANDLERS.append(handle_thread_reply)
+
+    def acknowledge(ack: Ack) -> None:
+        ack()
+
+    def run(body: dict[str, Any], respond: Respond, text: str) -> Reply:
+        invocation = invocation_from_action(body, text)
+        reply = dispatch(ctx, invocation)
+        reply.ephemeral = True  # the thread posts are public; the answer to the clicker is theirs alone
+        surface.deliver(reply, user=invocation.user, channel=invocation.channel, respond=respond)
+        return reply
+
+    def retire_buttons(client: WebClient, body: dict[str, Any], note: str) -> None:
+        """Replace the clicked message's buttons with who did what, so nobody approves or sends twice."""
+        message = body.get("message") or {}
+        channel = (body.get("channel") or {}).get("id")
+        if not message.get("blocks") or not channel:
+            return
+        blocks = [b for b in message["blocks"] if b.get("type") != "actions"]
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
+        try:
+            client.chat_update(channel=channel, ts=message["ts"], text=message.get("text") or note, blocks=blocks)
+        except SlackApiError as exc:
+            log.warning("draft message not updated: %s", slack_error(exc))
+
+    def approve_clicked(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        reference, version = parse_value(body["actions"][0]["value"])
+        reply = run(body, respond, f"approve {reference}" + (f" v{version}" if version else ""))
+        if not reply.is_error and reply.thread_posts:
+            retire_buttons(client, body, f":white_check_mark: Approved by <@{body['user']['id']}>")
+
+    def sent_clicked(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        reference, version = parse_value(body["actions"][0]["value"])
+        reply = run(body, respond, f"sent {reference}" + (f" v{version}" if version else ""))
+        if not reply.is_error and reply.thread_posts:
+            retire_buttons(client, body, f":outbox_tray: Marked as sent by <@{body['user']['id']}>")
+
+    def regenerate_clicked(body: dict[str, Any], respond: Respond) -> None:
+        reference, _version = parse_value(body["actions"][0]["value"])
+        run(body, respond, f"draft {reference}")
+
+    def case_draft_clicked(body: dict[str, Any], respond: Respond) -> None:
+        reference, _version = parse_value(body["actions"][0]["value"])
+        run(body, respond, f"draft {reference}")
+
+    def changes_clicked(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        reference, version = parse_value(body["actions"][0]["value"])
+        try:
+            client.views_open(trigger_id=body["trigger_id"], view=changes_form(reference, version, _where(body)))
+        except SlackApiError as exc:
+            respond(text=f"Slack would not open the form ({slack_error(exc)}). Use `/foi changes {reference} …`.",
+                    response_type="ephemeral", replace_original=False)
+
+    def edit_clicked(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        reference, version = parse_value(body["actions"][0]["value"])
+        try:
+            number, text, _title = draft_for_edit(ctx, reference, version)
+        except CommandError as exc:
+            respond(text=exc.problem, response_type="ephemeral", replace_original=False)
+            return
+        if len(edit_chunks(text)[0]) > MAX_EDIT_PARTS:
+            respond(text="This letter is too long to edit in a Slack form; edit the .md file and post it instead.",
+                    response_type="ephemeral", replace_original=False)
+            return
+        try:
+            client.views_open(trigger_id=body["trigger_id"], view=edit_form(reference, number, text, _where(body)))
+        except SlackApiError as exc:
+            respond(text=f"Slack would not open the form ({slack_error(exc)}).", response_type="ephemeral",
+                    replace_original=False)
+
+    app.action(APPROVE_ACTION)(ack=acknowledge, lazy=[approve_clicked])
+    app.action(SENT_ACTION)(ack=acknowledge, lazy=[sent_clicked])
+    app.action(REGENERATE_ACTION)(ack=acknowledge, lazy=[regenerate_clicked])
+    app.action(CASE_DRAFT_ACTION)(ack=acknowledge, lazy=[case_draft_clicked])
+    app.action(CHANGES_ACTION)(ack=acknowledge, lazy=[changes_clicked])
+    app.action(EDIT_ACTION)(ack=acknowledge, lazy=[edit_clicked])
+
+    def tell(client: WebClient, metadata: dict[str, Any], user: str, text: str) -> None:
+        try:
+            if metadata.get("channel"):
+                client.chat_postEphemeral(channel=metadata["channel"], user=user, text=text,
+                                          thread_ts=metadata.get("thread_ts"))
+            else:
+                client.chat_postMessage(channel=user, text=text)
+        except SlackApiError as exc:
+            log.warning("could not tell the user: %s", slack_error(exc))
+
+    def check_changes(ack: Ack, body: dict[str, Any]) -> None:
+        value = body["view"]["state"]["values"].get("changes", {}).get("value", {}).get("value") or ""
+        if not value.strip():
+            ack(response_action="errors", errors={"changes": "Say what needs changing."})
+            return
+        ack()
+
+    def submit_changes(body: dict[str, Any], client: WebClient) -> None:
+        user = body["user"]["id"]
+        metadata = json.loads(body["view"].get("private_metadata") or "{}")
+        text = body["view"]["state"]["values"]["changes"]["value"]["value"].strip()
+        try:
+            reply = request_changes(ctx, metadata["reference"], version=metadata.get("version"), user=user, text=text,
+                                    now=datetime.now(timezone.utc))
+        except CommandError as exc:
+            tell(client, metadata, user, exc.problem)
+            return
+        surface.deliver(reply, user=user, channel=metadata.get("channel"), thread_ts=metadata.get("thread_ts"))
+
+    def check_edit(ack: Ack, body: dict[str, Any]) -> None:
+        if not edited_text(body["view"]).strip():
+            ack(response_action="errors", errors={"part0": "The letter cannot be empty."})
+            return
+        ack()
+
+    def submit_edit(body: dict[str, Any], client: WebClient) -> None:
+        user = body["user"]["id"]
+        metadata = json.loads(body["view"].get("private_metadata") or "{}")
+        try:
+            reply = save_edited_draft(ctx, metadata["reference"], base_version=int(metadata["version"]), user=user,
+                                      text=edited_text(body["view"]), now=datetime.now(timezone.utc))
+        except CommandError as exc:
+            tell(client, metadata, user, exc.problem)
+            return
+        surface.deliver(reply, user=user, channel=metadata.get("channel"), thread_ts=metadata.get("thread_ts"))
+
+    app.view(CHANGES_CALLBACK)(ack=check_changes, lazy=[submit_changes])
+    app.view(EDIT_CALLBACK)(ack=check_edit, lazy=[submit_edit])
