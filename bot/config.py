@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     )
 
     query_dir: Path | None = Field(default=None, alias="FOI_QUERY_DIR")
+    extract_map: Path | None = Field(default=None, alias="FOI_EXTRACT_MAP")
     query_timeout_seconds: float = Field(default=30.0, alias="FOI_QUERY_TIMEOUT", gt=0)
     query_row_limit: int = Field(default=10_000, alias="FOI_QUERY_ROW_LIMIT", gt=0)
     team_users: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="FOI_TEAM_USERS")
@@ -74,6 +75,17 @@ class Settings(BaseSettings):
         default_factory=lambda: [5, 2, 1], alias="FOI_REMINDER_DAYS"
     )
     auto_close_after_review_window: bool = Field(default=True, alias="FOI_AUTO_CLOSE")
+    # Reminders (bot/reminders.py): escalation to the team channel and FOI_LEAD this many working days past
+    # due; catch-up after downtime reaches back this many calendar days; the frequent sweep's interval; a
+    # case awaiting clarification for more than this many working days is offered for closing; the digest
+    # is posted only on working days of this calendar.
+    reminder_escalate_after: int = Field(default=20, ge=0, alias="FOI_REMINDER_ESCALATE_AFTER")
+    reminder_catchup_days: int = Field(default=10, ge=0, le=60, alias="FOI_REMINDER_CATCHUP_DAYS")
+    reminder_sweep_minutes: int = Field(default=5, ge=1, le=60, alias="FOI_REMINDER_SWEEP_MINUTES")
+    clarification_stale_after: int = Field(default=20, ge=1, alias="FOI_CLARIFICATION_STALE_DAYS")
+    digest_calendar: Literal["uk", "england-wales", "scotland", "northern-ireland"] = Field(
+        default="uk", alias="FOI_DIGEST_CALENDAR"
+    )
     retention_years: int = Field(default=3, ge=0, alias="FOI_RETENTION_YEARS")
 
     @field_validator("team_users", "approvers", mode="before")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -168,12 +168,21 @@ class IntakeProposal(SQLModel, table=True):
 
 
 class Reminder(SQLModel, table=True):
-    """The reminder ledger: one row per reminder ever due; the unique key makes sending exactly-once."""
+    """The reminder ledger: one row per reminder ever due; the unique key makes sending exactly-once.
+
+    A row is written (claimed) *before* the message goes out, so two sweepers can never both send it;
+    states: claimed -> sent, or failed (retried by the next sweep) -> abandoned after too many attempts.
+    Rows without a case (the daily digest) are kept unique by a partial index, because SQL treats NULL
+    case ids as distinct in the unique constraint. ``channel``/``message_ts`` say where it landed.
+    """
 
     __tablename__ = "reminders"
     __table_args__ = (
         UniqueConstraint("case_id", "kind", "target_date", "recipient", name="uq_reminders_key"),
         Index("ix_reminders_state", "state"),
+        Index("ix_reminders_target_date", "target_date"),
+        Index("uq_reminders_global_key", "kind", "target_date", "recipient", unique=True,
+              sqlite_where=text("case_id IS NULL"), postgresql_where=text("case_id IS NULL")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -190,6 +199,7 @@ class Reminder(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=300)
     message_ts: str | None = Field(default=None, max_length=40)
     snoozed_until: date | None = None
+    channel: str | None = Field(default=None, max_length=40)
 
 
 class Draft(SQLModel, table=True):

@@ -17,6 +17,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
     parser.add_argument("--host", default="0.0.0.0", help="interface to bind (default 0.0.0.0)")
     parser.add_argument("--threads", type=int, default=16, help="HTTP worker threads (default 16)")
+    parser.add_argument("--no-scheduler", action="store_true",
+                        help="do not send reminders or the digest from this process")
     parser.set_defaults(func=_run)
 
 
@@ -38,6 +40,11 @@ def _run(args: argparse.Namespace) -> int:
     except SlackApiError as exc:
         raise ConfigError(f"setting SLACK_BOT_TOKEN: Slack rejected the token ({exc.response.get('error')})") from None
 
+    scheduler = None
+    if not args.no_scheduler:
+        from bot.scheduler import start_scheduler
+
+        scheduler = start_scheduler(ctx, app.client)
     try:
         if settings.slack_app_token:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -50,5 +57,7 @@ def _run(args: argparse.Namespace) -> int:
             log.info("serving Slack over HTTP on %s:%s", args.host, args.port)
             serve(make_wsgi_app(app, ctx.engine), host=args.host, port=args.port, threads=args.threads)
     finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
         ctx.engine.dispose()
     return 0

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
 from bot.config import Settings
-from bot.slack.listeners import actions, commands, drafts, intake, shortcuts
+from bot.slack.listeners import actions, commands, drafts, intake, reminders, shortcuts
 from bot.slack.surface import SlackSurface
 from bot.slack.team import TeamDirectory
 from commands.base import CommandContext
@@ -41,6 +41,6 @@ def build_app(ctx: CommandContext, settings: Settings, *, client: WebClient | No
     if not settings.team_users and settings.team_channel:
         ctx.is_team_member = TeamDirectory(client, settings.team_channel)
     surface = SlackSurface(ctx, client)
-    for module in (commands, shortcuts, actions, intake, drafts):
+    for module in (commands, shortcuts, actions, intake, reminders, drafts):
         module.register(app, ctx, surface)
     return app
