@@ -40,6 +40,7 @@ from storage.analytics.loading import (
     MalformedRow,
     chunked,
     count_lines,
+    numbered_rows,
     open_csv_text,
     progress_bar,
 )
@@ -284,18 +285,7 @@ def _parse_rows(
     # An extract has a few thousand distinct dates and 22 outcomes across a million rows: parse each once.
     dates: dict[str, str | None] = {}
     outcomes: dict[str, int | None] = {}
-    line = 1
-    iterator = iter(reader)
-    while True:
-        try:
-            row = next(iterator)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            line = getattr(reader, "line_num", line + 1)
-            malformed.append(MalformedRow(filename, line, f"unreadable CSV: {exc}"))
-            continue
-        line = getattr(reader, "line_num", line + 1)
+    for line, row in numbered_rows(reader, filename, malformed):
         if len(dates) > 50_000:  # timestamps rather than dates: keep the cache small
             dates.clear()
         if len(row) != width:

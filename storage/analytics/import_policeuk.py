@@ -33,6 +33,7 @@ from storage.analytics.loading import (
     MalformedRow,
     chunked,
     count_lines,
+    numbered_rows,
     open_csv_text,
     progress_bar,
 )
@@ -180,18 +181,7 @@ def _parse_rows(
     i_outcome = idx.get("outcome_type")
     valid_months: set[str] = set()
     in_order = positions == list(range(width))  # the usual case: header exactly as police.uk writes it
-    line = 1
-    iterator = iter(reader)
-    while True:
-        try:
-            row = next(iterator)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            line = getattr(reader, "line_num", line + 1)
-            malformed.append(MalformedRow(filename, line, f"unreadable CSV: {exc}"))
-            continue
-        line = getattr(reader, "line_num", line + 1)
+    for line, row in numbered_rows(reader, filename, malformed):
         if not row or (len(row) == 1 and not row[0].strip()):
             continue  # a blank line is not a row
         if len(row) != width:

@@ -6,6 +6,7 @@ cannot load is counted and listed as ``file:line: reason``, and the summary says
 
 from __future__ import annotations
 
+import csv
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -130,3 +131,20 @@ def chunked(rows: Iterable[tuple[object, ...]], size: int = BATCH_ROWS) -> Itera
             batch = []
     if batch:
         yield batch
+
+
+def numbered_rows(reader: Any, filename: str, malformed: list[MalformedRow]) -> Iterator[tuple[int, list[str]]]:
+    """Rows with the line number they end on; a row the csv module cannot read is reported, not dropped."""
+    line = 1
+    iterator = iter(reader)
+    while True:
+        try:
+            row = next(iterator)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = getattr(reader, "line_num", line + 1)
+            malformed.append(MalformedRow(filename, line, f"unreadable CSV: {exc}"))
+            continue
+        line = getattr(reader, "line_num", line + 1)
+        yield line, row
