@@ -15,6 +15,7 @@ from bot.config import Settings, load_settings
 from bot.runtime import build_context
 from commands.base import CommandContext, Invocation, Reply
 from commands.registry import dispatch
+from tests.support.slack_standin import SlackStandIn
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 ISOLATED_PREFIXES = ("SLACK_", "FOI_", "DATABASE_URL", "DATA_URL")
@@ -78,3 +79,11 @@ def ctx(settings: Settings) -> Iterator[CommandContext]:
 def run(ctx: CommandContext, text: str, *, user: str = "U_ALICE", now: datetime | None = None, **kwargs) -> Reply:  # type: ignore[no-untyped-def]
     invocation = Invocation(user=user, text=text, now=now or datetime.now(timezone.utc), **kwargs)
     return dispatch(ctx, invocation)
+
+
+@pytest.fixture
+def standin() -> Iterator[SlackStandIn]:
+    """The local stand-in for Slack's Web API, on a free loopback port."""
+    server = SlackStandIn().start()
+    yield server
+    server.stop()

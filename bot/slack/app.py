@@ -7,6 +7,7 @@ waits on the database or on other Slack calls.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Executor
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -28,7 +29,9 @@ def make_client(settings: Settings) -> WebClient:
 
 
 def build_app(ctx: CommandContext, settings: Settings, *, client: WebClient | None = None,
-              token_verification: bool = True) -> App:
+              token_verification: bool = True, listener_executor: Executor | None = None) -> App:
+    """`listener_executor` runs the lazy listeners (Bolt's default: a small thread pool); tests pass their own
+    so they can wait for every side effect before tearing the database down."""
     client = client or make_client(settings)
     app = App(
         client=client,
@@ -37,6 +40,7 @@ def build_app(ctx: CommandContext, settings: Settings, *, client: WebClient | No
         process_before_response=False,
         raise_error_for_unhandled_request=False,
         logger=logging.getLogger("slack_bolt"),
+        **({"listener_executor": listener_executor} if listener_executor is not None else {}),
     )
     if not settings.team_users and settings.team_channel:
         ctx.is_team_member = TeamDirectory(client, settings.team_channel)

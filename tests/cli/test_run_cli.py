@@ -11,8 +11,6 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
-import pytest
-
 from tests.support.signing import post, signed_headers
 from tests.support.slack_standin import SlackStandIn
 
@@ -46,13 +44,6 @@ def test_run_without_a_signing_secret_fails_with_one_line(tmp_path: Path) -> Non
                             capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert result.returncode == 2
     assert "setting SLACK_SIGNING_SECRET" in result.stderr and "Traceback" not in result.stderr
-
-
-@pytest.fixture
-def standin():
-    server = SlackStandIn().start()
-    yield server
-    server.stop()
 
 
 def test_run_serves_signed_help_over_http(tmp_path: Path, standin: SlackStandIn) -> None:

@@ -14,7 +14,7 @@ from bot.config import load_settings
 from bot.runtime import build_context
 from commands.base import CommandContext
 from commands.registration import NewCase, register_case
-from tests.slack.conftest import SECRET, TEAM_CHANNEL, bot, standin  # noqa: F401 - fixtures re-used here
+from tests.slack.conftest import SECRET, TEAM_CHANNEL, bot  # noqa: F401 - fixture re-used here
 
 DRAFTER = "U_ALICE"
 APPROVER = "U_BOB"
@@ -79,7 +79,7 @@ def make_case(ctx: CommandContext, *, regime: str = "foia", received: date = dat
 
 
 @pytest.fixture
-def slack_env(clean_env: Path, monkeypatch: pytest.MonkeyPatch, standin) -> Path:  # noqa: F811
+def slack_env(clean_env: Path, monkeypatch: pytest.MonkeyPatch, standin) -> Path:
     """The Slack settings of tests/slack plus approvers (overrides that fixture for the tests here)."""
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test-token")
     monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)

@@ -43,13 +43,6 @@ FRESH = at("2026-03-31", 0, 30)
 
 
 @pytest.fixture
-def standin() -> Iterator[SlackStandIn]:
-    server = SlackStandIn().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def slack_settings(reminder_env: Path, monkeypatch: pytest.MonkeyPatch, standin: SlackStandIn) -> Settings:
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test-token")
     monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)

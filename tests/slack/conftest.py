@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,13 +31,6 @@ class RunningBot:
 
 
 @pytest.fixture
-def standin() -> Iterator[SlackStandIn]:
-    server = SlackStandIn().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def slack_env(clean_env: Path, monkeypatch: pytest.MonkeyPatch, standin: SlackStandIn) -> Path:
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test-token")
     monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
@@ -49,11 +43,13 @@ def slack_env(clean_env: Path, monkeypatch: pytest.MonkeyPatch, standin: SlackSt
 def bot(slack_env: Path, standin: SlackStandIn) -> Iterator[RunningBot]:
     settings = load_settings()
     ctx = build_context(settings)
-    app = build_app(ctx, settings)
+    executor = ThreadPoolExecutor(max_workers=8)
+    app = build_app(ctx, settings, listener_executor=executor)
     server = make_server(make_wsgi_app(app, ctx.engine), host="127.0.0.1", port=0, threads=8)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.effective_port}/slack/events"
     yield RunningBot(url=url, standin=standin, ctx=ctx, sender=SlackSender(url, SECRET, standin))
+    executor.shutdown(wait=True)  # lazy listeners finish before the database goes away
     server.close()
     ctx.engine.dispose()
