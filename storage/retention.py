@@ -7,7 +7,7 @@ proposal it came from, and the erasure is recorded as an event.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from sqlmodel import Session, col, select
 
@@ -22,7 +22,7 @@ def retention_cutoff(today: date, years: int) -> datetime:
         cutoff = today.replace(year=today.year - years)
     except ValueError:  # 29 February
         cutoff = today.replace(year=today.year - years, day=28)
-    return datetime(cutoff.year, cutoff.month, cutoff.day)
+    return datetime(cutoff.year, cutoff.month, cutoff.day, tzinfo=timezone.utc)
 
 
 def cases_due_for_erasure(session: Session, today: date, years: int) -> list[Case]:
