@@ -25,7 +25,8 @@ def case_card_text(view: CaseView) -> str:
         f"  assignee: {('@' + view.assignee) if view.assignee else 'unassigned'}",
     ]
     if view.extended_due:
-        lines.append(f"  extended: {view.extended_due.isoformat()}")
+        label = "outer limit" if view.is_review else "extended"
+        lines.append(f"  {label + ':':<9} {view.extended_due.isoformat()}")
     if view.questions:
         lines.append("  questions:")
         lines.extend(f"    {q}" for q in view.questions)

@@ -69,6 +69,7 @@ class CaseView:
     explanation: tuple[str, ...] = ()
     questions: tuple[str, ...] = ()
     working_days_left: int | None = None
+    is_review: bool = False
 
 
 @dataclass

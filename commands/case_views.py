@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from sqlalchemy.orm import object_session
+
 from commands.base import CaseView
 from commands.case_clock import deadlines_for
 from commands.rules.clock import ClockError, working_days_left
@@ -20,7 +22,16 @@ def case_view(case: Case, settings: Settings, today: date, *, explain: bool = Tr
     explanation: tuple[str, ...] = ()
     if explain:
         try:
-            explanation = tuple(deadlines_for(case, settings).explanation)
+            deadlines = deadlines_for(case, settings, _parent(case))
+            explanation = tuple(deadlines.explanation)
+            stored = case.extended_due if case.parent_id else case.due
+            fresh = deadlines.review_max if case.parent_id else deadlines.due
+            if case.calendar_version and deadlines.calendar_version != case.calendar_version and fresh != stored:
+                explanation += (
+                    f"The holiday calendar has changed since this date was set ({case.calendar_version} → "
+                    f"{deadlines.calendar_version}): today it would give {fresh}. The stored date stands until "
+                    "the case is recomputed, which is then recorded.",
+                )
         except ClockError as exc:  # stored facts that no longer add up are shown, not hidden
             explanation = (f"The deadline cannot be computed: {exc}",)
     left = None
@@ -40,7 +51,17 @@ def case_view(case: Case, settings: Settings, today: date, *, explain: bool = Tr
         explanation=explanation,
         questions=tuple(_question_lines(case.questions)),
         working_days_left=left,
+        is_review=case.parent_id is not None,
     )
+
+
+def _parent(case: Case) -> Case | None:
+    """An internal review is explained by its parent's review rules; the parent is read through the case's
+    own session when there is one (a detached case is explained as a request of its own)."""
+    if case.parent_id is None:
+        return None
+    session = object_session(case)
+    return session.get(type(case), case.parent_id) if session is not None else None
 
 
 def _question_lines(questions: list[dict], depth: int = 0) -> list[str]:

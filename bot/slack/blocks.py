@@ -67,7 +67,7 @@ def case_card_blocks(view: CaseView, *, with_actions: bool = True) -> list[dict[
         ("Assignee", mention(view.assignee)),
     ]
     if view.extended_due:
-        fields.append(("Extended to", view.extended_due.strftime("%a %-d %b %Y")))
+        fields.append(("Outer limit" if view.is_review else "Extended to", view.extended_due.strftime("%a %-d %b %Y")))
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": _cut(view.reference, 150)}},
         section(f"*{_cut(view.subject or '(no subject)', 500)}*"),

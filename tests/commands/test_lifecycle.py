@@ -127,3 +127,25 @@ def test_deadline_calculator(ctx) -> None:
     assert "due 2024-04-29" in reply.text and "Good Friday" in reply.text
     reply = run(ctx, "deadline 2024-03-28 foisa", now=NOW)
     assert "due 2024-04-26" in reply.text  # Easter Monday is a working day in Scotland
+
+
+def test_a_changed_calendar_never_moves_a_stored_date_silently(ctx) -> None:
+    run(ctx, "new Request received:2026-06-01", now=NOW.replace(year=2026))
+    with session_scope(ctx.engine) as session:
+        stored = session.exec(select(Case)).one()
+        stored.due, stored.calendar_version = date(2026, 6, 29), "holidays-0.90+overrides-00000000"
+        session.add(stored)
+    reply = run(ctx, "show FOI2026/00001", now=NOW.replace(year=2026))
+    assert reply.case.due == date(2026, 6, 29)  # the stored date stands
+    assert any("The holiday calendar has changed since this date was set" in line and "2026-06-30" in line
+               for line in reply.case.explanation)
+    moved = run(ctx, "extend FOI2026/00001", now=NOW.replace(year=2026))
+    assert "Due date moved from 2026-06-29 to 2026-06-30." in moved.text  # a recomputation says so
+
+
+def test_an_internal_review_explains_itself_by_the_review_rules(seed) -> None:
+    run(seed, "respond FOI2018/00001 2018-03-08", now=NOW)
+    run(seed, "review FOI2018/00001 2018-04-03", now=NOW)
+    reply = run(seed, "show IR2018/00001", now=NOW)
+    assert reply.case.due == date(2018, 5, 1)
+    assert any("review" in line.lower() and "2018-05-01" in line or "1 May 2018" in line for line in reply.case.explanation)

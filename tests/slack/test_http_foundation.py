@@ -129,3 +129,22 @@ def test_form_with_a_future_date_is_refused_in_the_form(bot) -> None:
                                                     "private_metadata": "{}"}})
     assert status == 200
     assert json.loads(body) == {"response_action": "errors", "errors": {"received": "The received date cannot be in the future."}}
+
+
+def test_new_without_text_opens_the_registration_form(bot) -> None:
+    bot.sender.command("new", trigger_id="TRIG-NEW")
+    [opened] = bot.standin.wait_for("views.open")
+    assert opened.args["trigger_id"] == "TRIG-NEW"
+    assert opened.args["view"]["callback_id"] == "register_case"
+    with session_scope(bot.ctx.engine) as session:
+        assert session.exec(select(Case)).all() == []
+
+
+def test_slack_refusing_the_card_still_keeps_the_case_and_says_so(bot) -> None:
+    bot.standin.fail_next("chat.postMessage", error="not_in_channel")
+    bot.sender.command("new A request about drones received:2026-03-02")
+    told = bot.standin.wait_for("response_url", count=2)
+    assert any("Slack refused the case card (not_in_channel)" in c.args["text"] for c in told)
+    with session_scope(bot.ctx.engine) as session:
+        [case] = session.exec(select(Case)).all()
+    assert case.reference == "FOI2026/00001" and case.thread_ts is None
