@@ -64,14 +64,18 @@ def new_case_from_proposal(proposal: RequestProposal, text: str, *, today: date,
     )
 
 
-def proposal_lines(proposal: RequestProposal, *, with_requester: bool = True) -> list[str]:
-    """The proposal as a person checks it: what was read and how sure the parser is."""
+def proposal_lines(proposal: RequestProposal, *, with_requester: bool = True, typed_received: date | None = None) -> list[str]:
+    """The proposal as a person checks it: what was read and how sure the parser is. A received date the
+    person typed replaces the parser's reading (and its warnings about the date)."""
     lines: list[str] = []
     if proposal.problems:
         lines.extend(f"⚠ {p}" for p in proposal.problems)
     received = proposal.received
-    lines.append(f"Received: {received.date.isoformat() if received else 'not stated (today)'}"
-                 + (f" (from {received.source})" if received else ""))
+    if typed_received is not None:
+        lines.append(f"Received: {typed_received.isoformat()} (as given)")
+    else:
+        lines.append(f"Received: {received.date.isoformat() if received else 'not stated (today)'}"
+                     + (f" (from {received.source})" if received else ""))
     if with_requester and proposal.requester and (proposal.requester.name or proposal.requester.email):
         who = " ".join(x for x in (proposal.requester.name, f"<{proposal.requester.email}>" if proposal.requester.email else None) if x)
         lines.append(f"Requester: {who}")
@@ -86,7 +90,8 @@ def proposal_lines(proposal: RequestProposal, *, with_requester: bool = True) ->
         lines.append("References: " + ", ".join(r.text for r in proposal.references))
     lines.append(f"Questions ({len(proposal.questions)}):")
     lines.extend(_question_lines(proposal.questions, 1))
-    lines.extend(f"Note: {w}" for w in proposal.warnings)
+    lines.extend(f"Note: {w}" for w in proposal.warnings
+                 if typed_received is None or "received date" not in w)
     return lines
 
 

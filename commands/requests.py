@@ -34,7 +34,8 @@ def new_case_from_text(ctx: CommandContext, text: str, inv: Invocation) -> tuple
                                  received=received if received_word is not None else None)
     if new.received > today:
         raise CommandError(f"The received date {new.received.isoformat()} read from the text is in the future.")
-    return new, ["Read from the text:", *proposal_lines(proposal, with_requester=False)]
+    typed = received if received_word is not None else None
+    return new, ["Read from the text:", *proposal_lines(proposal, with_requester=False, typed_received=typed)]
 
 
 class FormError(CommandError):

@@ -31,6 +31,7 @@ def test_register_and_list_the_seed_request(workdir: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Registered FOI2018/00001: received 2018-02-09, due Fri 9 Mar 2018" in result.stdout
     assert "FOI2018/00001  open" in result.stdout
+    assert "Received: 2018-02-09 (as given)" in result.stdout and "no received date found" not in result.stdout
     assert "Please tell me how many times you used Outcome 21" in result.stdout
 
 
