@@ -146,3 +146,24 @@ def test_review_request_in_a_case_thread_is_proposed_as_a_review(bot) -> None:
     with session_scope(bot.ctx.engine) as session:
         kinds = [e.kind for e in session.exec(select(CaseEvent).where(CaseEvent.case_id == cases(bot)[0].id))]
     assert "review-requested" in kinds
+
+
+def test_a_forwarded_email_file_is_read_with_its_headers(bot) -> None:
+    bot.ctx.settings.intake_channel = INTAKE
+    email = {"id": "F1", "filetype": "email", "mode": "email", "subject": "FOI request - indecent images",
+             "plain_text": REQUEST,
+             "headers": {"from": "A. Requester <requester@example.org>", "date": "Fri, 9 Feb 2018 10:15:00 +0000"}}
+    bot.sender.event(message_event("", subtype="file_share", files=[email]), event_id="EvMail")
+    [proposal] = bot.standin.wait_for("chat.postMessage")
+    text = proposal.args["text"]
+    assert "Received: 2018-02-09" in text
+    assert "Subject: FOI request - indecent images" in text
+    assert "Questions (3)" in text
+
+
+def test_a_message_that_is_only_an_unreadable_attachment_says_so(bot) -> None:
+    bot.ctx.settings.intake_channel = INTAKE
+    pdf = {"id": "F2", "filetype": "pdf", "name": "letter.pdf"}
+    bot.sender.event(message_event("", subtype="file_share", files=[pdf]), event_id="EvPdf")
+    [reply] = bot.standin.wait_for("chat.postMessage")
+    assert "I could not read a request here" in reply.args["text"]
