@@ -34,8 +34,20 @@ def build_context(settings: Settings, *, engine: Engine | None = None, migrate: 
     load_families()
     engine = engine or open_database(settings, migrate=migrate)
     team = set(settings.team_users)
-    return CommandContext(
+    ctx = CommandContext(
         engine=engine,
         settings=settings,
         is_team_member=(lambda user: user in team) if team else (lambda _user: True),
     )
+    check_catalogue(ctx)
+    return ctx
+
+
+def check_catalogue(ctx: CommandContext) -> list[tuple[str, str]]:
+    """Load the canned queries at start: a broken file is reported by name and skipped; the bot still starts."""
+    from commands.stats import catalogue
+
+    problems = list(catalogue(ctx).problems)
+    for filename, reason in problems:
+        log.warning("statistics query file %s skipped: %s", filename, reason)
+    return problems

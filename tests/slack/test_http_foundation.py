@@ -116,6 +116,9 @@ def test_message_shortcut_opens_the_prefilled_form_and_submit_registers_once(bot
         cases = session.exec(select(Case)).all()
     assert [(c.reference, c.subject, c.source_channel, c.source_ts) for c in cases] == [
         ("FOI2024/00001", "Drones", "C_INBOX", "1718919000.000100")]
+    with session_scope(bot.ctx.engine) as session:
+        edits = session.exec(select(CaseEvent).where(CaseEvent.kind == "edited-before-registering")).all()
+    assert [e.details for e in edits] == [{"fields": ["subject"]}]  # the person changed the parser's subject
 
 
 def test_form_with_a_future_date_is_refused_in_the_form(bot) -> None:
