@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -70,7 +71,7 @@ def _run(args: argparse.Namespace) -> int:
     catalogue, settings = _catalogue()
     try:
         query = catalogue.get(args.name)
-        params = parse_params(query, [*args.param, *args.words])
+        params = parse_params(query, [*args.param, *args.words], today=datetime.now(settings.tz).date())
     except (UnknownQueryError, QueryParamError) as exc:
         return _fail(str(exc), 2)
     url = settings.data_url if query.source == "analytics" else settings.database_url

@@ -385,19 +385,18 @@ def check_sql(sql: str, declared: Sequence[str]) -> None:
         raise QueryFileError(f"parameter(s) {', '.join(unused)} declared but not used in the sql")
 
 
-def parse_params(query: CannedQuery, words: Sequence[str], *, today: date | None = None) -> dict[str, object]:
+def parse_params(query: CannedQuery, words: Sequence[str], *, today: date) -> dict[str, object]:
     """Turn ``["key=value", ...]`` into typed values for ``query``, applying defaults.
 
     Returns ``{name: value}`` with ``date`` objects for dates, ``"YYYY-MM"`` strings for months, ``int``
     for integers, the chosen word for choices and a list of words for lists (use
     :meth:`CannedQuery.bind_values` for what the database receives). Keys are case-insensitive and
-    ``-``/``_`` are interchangeable. ``today`` anchors relative defaults such as ``today-12m``.
+    ``-``/``_`` are interchangeable. ``today`` (passed in, never read from the clock here) anchors relative defaults such as ``today-12m``.
 
     Raises :class:`QueryParamError` for an unknown key, a malformed ``key=value`` word, a repeated key,
     a value of the wrong shape or outside the allowed values, a missing required parameter, or
     ``from`` after ``to``.
     """
-    today = today or date.today()
     given: dict[str, str] = {}
     declared = ", ".join(p.name for p in query.params) or "none"
     for word in words:

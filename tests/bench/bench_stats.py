@@ -18,6 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -102,7 +103,7 @@ def main() -> int:
         print(f"\noutcome-by-offence, outcome dates {PERIOD[0][5:]} to {PERIOD[1][3:]}:")
         print(f"{'parameters':40} {'rows':>5} {'SQLite first':>13} {'SQLite median':>14} {'DuckDB median':>14}")
         for words in CASES:
-            params = parse_params(query, [*words, *PERIOD])
+            params = parse_params(query, [*words, *PERIOD], today=date.today())
 
             def sqlite_run(params=params):  # type: ignore[no-untyped-def]
                 return run_query(engine, query, params, timeout_s=30, row_limit=10_000)

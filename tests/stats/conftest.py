@@ -5,6 +5,7 @@ tmp_path, never the real per-user data directory)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -75,4 +76,4 @@ def run(
 ) -> QueryResult:
     """Parse ``words`` for query ``name`` and run it, as the CLI and Slack do."""
     query = catalogue.get(name)
-    return run_query(engine, query, parse_params(query, list(words)), timeout_s=timeout_s, row_limit=row_limit)
+    return run_query(engine, query, parse_params(query, list(words), today=date(2026, 11, 21)), timeout_s=timeout_s, row_limit=row_limit)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,8 @@ SLOW = parse_query(
     },
     default_name="slow",
 )
+
+TODAY = date(2026, 11, 21)
 
 
 def test_readonly_store_refuses_writes(demo_engine: Engine) -> None:
@@ -66,7 +69,7 @@ def test_user_text_only_ever_reaches_sql_as_a_bound_value(tmp_path: Path) -> Non
         default_name="t",
     )
     engine = open_store(url)
-    result = run_query(engine, query, parse_params(query, ["o=evil"]), timeout_s=5, row_limit=10)
+    result = run_query(engine, query, parse_params(query, ["o=evil"], today=TODAY), timeout_s=5, row_limit=10)
     assert result.rows == ((0,),)
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(crime_records)).scalar_one() == 0
@@ -99,10 +102,10 @@ def test_missing_store_and_missing_tables_are_explained(tmp_path: Path, catalogu
     engine = open_store(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
     query = catalogue.get("offences-by-group")
     with pytest.raises(QueryRunError, match="no crime extract loaded yet: run `foi-bot data import --format extract"):
-        run_query(engine, query, parse_params(query, ["from=2016-01-01", "to=2016-12-31"]), timeout_s=5, row_limit=10)
+        run_query(engine, query, parse_params(query, ["from=2016-01-01", "to=2016-12-31"], today=TODAY), timeout_s=5, row_limit=10)
     query = catalogue.get("caseload")
     with pytest.raises(QueryRunError, match="case register has no cases table"):
-        run_query(engine, query, parse_params(query, []), timeout_s=5, row_limit=10)
+        run_query(engine, query, parse_params(query, [], today=TODAY), timeout_s=5, row_limit=10)
     engine.dispose()
 
 
