@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 from datetime import date
 from typing import Any
 
@@ -18,18 +17,11 @@ from storage.db import session_scope
 from storage.models import Case, Draft, DraftComment
 from tests.conftest import run
 from tests.drafts.conftest import APPROVER, DRAFTER, OTHER_APPROVER, OUTSIDER, Q2_COST, Q3_COST, TEAM_CHANNEL
+from tests.support.waiting import wait_until
 
 REF = "FOI2018/00001"
 
 
-def wait_until(predicate, timeout: float = 8.0):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def case_now(bot) -> Case:  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from sqlmodel import select
 from storage.db import session_scope
 from storage.models import Case, CaseEvent, IntakeProposal
 from tests.slack.conftest import TEAM_CHANNEL
+from tests.support.waiting import wait_until
 
 INTAKE = "C_INTAKE"
 REQUEST = """Dear Sir or Madam,
@@ -32,14 +33,6 @@ def cases(bot) -> list[Case]:
         return list(session.exec(select(Case).order_by(Case.id)).all())
 
 
-def wait_until(predicate, timeout: float = 8.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def message_event(text: str, ts: str = "1718919000.000100", channel: str = INTAKE, **extra) -> dict:
