@@ -125,3 +125,16 @@ def test_database_that_cannot_be_opened(workdir: Path) -> None:
     result = shell(["/foi help"], workdir, extra_env={"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
     assert result.returncode == 2
     assert result.stderr.startswith("foi-bot: setting DATABASE_URL: cannot open the database")
+
+
+def test_interactive_session_shows_a_prompt_and_quits(ctx) -> None:
+    import io
+
+    from bot.shell import BANNER, PROMPT, run_shell
+
+    out = io.StringIO()
+    code = run_shell(ctx, user="U_ALICE", stdin=io.StringIO("/foi list\nquit\n/foi list\n"), stdout=out, interactive=True)
+    text = out.getvalue()
+    assert code == 0
+    assert text.startswith(BANNER) and text.count(PROMPT) == 2  # one prompt per line read, none after quit
+    assert "No open cases." in text
