@@ -151,3 +151,16 @@ def test_slack_refusing_the_card_still_keeps_the_case_and_says_so(bot) -> None:
     with session_scope(bot.ctx.engine) as session:
         [case] = session.exec(select(Case)).all()
     assert case.reference == "FOI2026/00001" and case.thread_ts is None
+
+
+def test_an_unexpected_failure_is_told_to_the_person(bot, monkeypatch) -> None:
+    import commands.cases
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(commands.cases, "list_cases", broken)
+    status, _ = bot.sender.command("list")
+    assert status == 200
+    [reply] = bot.standin.wait_for("response_url")
+    assert reply.args["response_type"] == "ephemeral" and "went wrong on my side" in reply.args["text"]

@@ -31,7 +31,13 @@ def register(app: App, ctx: CommandContext, surface: SlackSurface) -> None:
             channel=body.get("channel_id"),
             trigger_id=body.get("trigger_id"),
         )
-        reply = dispatch(ctx, invocation)
+        try:
+            reply = dispatch(ctx, invocation)
+        except Exception as exc:  # noqa: BLE001 - the person must hear something; details go to the log
+            log.exception("/foi failed unexpectedly (%s)", type(exc).__name__)
+            respond(text="Sorry — that went wrong on my side and nothing was changed. Please try again, and tell "
+                         "the bot's administrator if it keeps happening.", response_type="ephemeral")
+            return
         if reply.open_modal is not None:
             today = invocation.today(ctx.tz)
             view = registration_modal(text="", received=today, regime=ctx.settings.profile.default_regime,
@@ -42,6 +48,11 @@ def register(app: App, ctx: CommandContext, surface: SlackSurface) -> None:
                 respond(text=f"Slack would not open the form ({slack_error(exc)}). Try `/foi new` with the request text.",
                         response_type="ephemeral")
             return
-        surface.deliver(reply, user=invocation.user, channel=invocation.channel, respond=respond)
+        try:
+            surface.deliver(reply, user=invocation.user, channel=invocation.channel, respond=respond)
+        except Exception as exc:  # noqa: BLE001 - e.g. the database went away between the command and the card
+            log.exception("delivering /foi %s failed (%s)", invocation.text.split(" ", 1)[0], type(exc).__name__)
+            respond(text="Done, but I could not finish posting about it in Slack. Check with `/foi show`.",
+                    response_type="ephemeral")
 
     app.command("/foi")(ack=acknowledge, lazy=[run])
