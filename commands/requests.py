@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from commands.base import CommandContext, CommandError, Invocation
 from commands.intake import new_case_from_proposal, proposal_lines, propose, question_dicts
@@ -49,8 +50,9 @@ class FormError(CommandError):
 REGIME_CODES = ("foia", "eir", "foisa", "sar")
 
 
-def new_case_from_form(ctx: CommandContext, values: dict, *, today) -> NewCase:  # type: ignore[no-untyped-def]
-    """Validate the registration form; raises `FormError` naming the first bad field."""
+def check_form(ctx: CommandContext, values: dict, *, today) -> tuple[str, date, str]:  # type: ignore[no-untyped-def]
+    """The form's own checks, cheap enough for Slack's 3-second acknowledgement (no parsing, no database):
+    returns (text, received, regime) or raises `FormError` naming the first bad field."""
     text = (values.get("request_text") or "").strip()
     if not text:
         raise FormError("request_text", "Paste the request text.")
@@ -64,6 +66,12 @@ def new_case_from_form(ctx: CommandContext, values: dict, *, today) -> NewCase: 
     regime = (values.get("regime") or ctx.settings.profile.default_regime).lower()
     if regime not in REGIME_CODES:
         raise FormError("regime", "Choose FOIA, EIR, FOISA or SAR.")
+    return text, received, regime
+
+
+def new_case_from_form(ctx: CommandContext, values: dict, *, today) -> NewCase:  # type: ignore[no-untyped-def]
+    """The registration form as a case to register (after `check_form`; reads the questions from the text)."""
+    text, received, regime = check_form(ctx, values, today=today)
     email = (values.get("requester_email") or "").strip() or None
     proposal = propose(ctx, text, today=today)
     subject = (values.get("subject") or "").strip() or (proposal.subject.text if proposal.subject else text[:120])

@@ -18,7 +18,7 @@ from commands.base import CommandContext, Reply
 from commands.case_views import case_view
 from commands.intake import propose
 from commands.registration import register_case
-from commands.requests import FormError, new_case_from_form
+from commands.requests import FormError, check_form, new_case_from_form
 from commands.rules.clock import ClockError
 from storage.cases import get_case, record_event
 from storage.db import session_scope
@@ -47,7 +47,7 @@ def register(app: App, ctx: CommandContext, surface: SlackSurface) -> None:
     def validate(ack: Ack, body: dict[str, Any]) -> None:
         today = datetime.now(ctx.tz).date()
         try:
-            new_case_from_form(ctx, submitted_values(body["view"]), today=today)
+            check_form(ctx, submitted_values(body["view"]), today=today)
         except FormError as exc:
             ack(response_action="errors", errors={exc.field: exc.problem})
             return
