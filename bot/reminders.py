@@ -131,7 +131,7 @@ class SlackReminderSender:
     def __init__(self, client: WebClient) -> None:
         self.client = client
         self._workspace: str | None = None
-        self._asked_at = 0.0
+        self._asked_at: float | None = None
         self._lock = threading.Lock()
 
     def post(self, *, channel: str, text: str, blocks: list[dict[str, Any]],
@@ -154,7 +154,9 @@ class SlackReminderSender:
 
     def _workspace_url(self) -> str | None:
         with self._lock:
-            if self._workspace is None and time.monotonic() - self._asked_at > 600:
+            # Ask again at most every ten minutes; never compare with 0.0 (a machine up for less than ten
+            # minutes would never ask).
+            if self._workspace is None and (self._asked_at is None or time.monotonic() - self._asked_at > 600):
                 self._asked_at = time.monotonic()
                 try:
                     url = str(self.client.auth_test().get("url") or "")

@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from commands.rules.small_numbers import DisclosureRule
+
 DEFAULT_PROFILE_PATH = Path(__file__).resolve().parent.parent.parent / "templates" / "organisation.example.toml"
 
 
@@ -90,6 +92,13 @@ class OrganisationProfile(BaseModel):
     review_paragraph_eir: str = DEFAULT_REVIEW_PARAGRAPH_EIR
     review_paragraph_foisa: str = DEFAULT_REVIEW_PARAGRAPH_FOISA
     complaint_paragraph_foisa: str = DEFAULT_COMPLAINT_PARAGRAPH_FOISA
+    # Small-number protection in letters and disclosed tables (commands/rules/small_numbers.py).
+    small_number_threshold: int = Field(default=4, ge=0, le=100)
+    small_number_wording: str = "fewer than 5"
+
+    @property
+    def disclosure_rule(self) -> DisclosureRule:
+        return DisclosureRule(threshold=self.small_number_threshold, wording=self.small_number_wording)
 
     @property
     def cost_limit_pounds(self) -> int:
