@@ -88,6 +88,19 @@ class Settings(BaseSettings):
     )
     retention_years: int = Field(default=3, ge=0, alias="FOI_RETENTION_YEARS")
 
+    # Work and delivery (bot/work, bot/slack/delivery.py): how much runs at once and how long anything waits.
+    queue_url: str | None = Field(default=None, alias="FOI_QUEUE_URL")
+    workers: int = Field(default=4, ge=0, le=64, alias="FOI_WORKERS")
+    deliverers: int = Field(default=2, ge=0, le=32, alias="FOI_DELIVERERS")
+    busy_depth: int = Field(default=50, ge=1, alias="FOI_QUEUE_BUSY")
+    slack_timeout: float = Field(default=10.0, gt=0, le=120, alias="FOI_SLACK_TIMEOUT")
+    outbox_max_attempts: int = Field(default=10, ge=1, le=100, alias="FOI_OUTBOX_MAX_ATTEMPTS")
+    outbox_backoff: float = Field(default=2.0, gt=0, le=600, alias="FOI_OUTBOX_BACKOFF")
+    db_timeout: float = Field(default=10.0, gt=0, le=300, alias="FOI_DB_TIMEOUT")
+    max_body_bytes: int = Field(default=1_000_000, ge=10_000, le=50_000_000, alias="FOI_MAX_BODY_BYTES")
+    drain_seconds: float = Field(default=25.0, ge=0, le=600, alias="FOI_DRAIN_SECONDS")
+    log_format: Literal["text", "json"] = Field(default="text", alias="FOI_LOG_FORMAT")
+
     @field_validator("team_users", "approvers", mode="before")
     @classmethod
     def _lists(cls, value: object) -> object:
@@ -117,12 +130,14 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL such as https://slack.com/api/")
         return value if value.endswith("/") else value + "/"
 
-    @field_validator("database_url", "data_url")
+    @field_validator("database_url", "data_url", "queue_url")
     @classmethod
-    def _db_url(cls, value: str) -> str:
+    def _db_url(cls, value: str | None) -> str | None:
         from sqlalchemy.engine import make_url
         from sqlalchemy.exc import ArgumentError
 
+        if value is None:
+            return None
         try:
             make_url(value)
         except ArgumentError as exc:

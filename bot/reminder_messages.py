@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
 
+from commands.markup import link as markup_link
 from commands.rules.clock import describe
 from commands.rules.reminder_plan import (
     CLARIFICATION_STALE,
@@ -234,7 +235,7 @@ def _plain(mrkdwn: str) -> str:
 
 def digest_line(line: DigestLine, link: str | None) -> str:
     """One case in a digest section: linked reference, subject, date, how far off, note, assignee."""
-    reference = f"<{link}|{line.reference}>" if link else f"*{line.reference}*"
+    reference = markup_link(link, line.reference) if link else f"*{line.reference}*"
     parts = [reference, _cut(line.subject or "(no subject)", 120)]
     if line.day is not None:
         parts.append(short_day(line.day))

@@ -1,21 +1,22 @@
-"""The reminder sweep: derive what is owed from the database, claim it in the ledger, send it, mark it.
+"""The reminder sweep: derive what is owed from the database, claim it in the ledger, queue it in the outbox.
 
 The database is the source of truth. Each sweep re-derives every reminder from the cases' stored dates
 (``commands.rules.reminder_plan``), so nothing has to be scheduled or cancelled when a case changes; the
 ledger (``storage.reminders``) makes sending exactly-once across restarts, threads and processes:
 
 1. plan — load the recent ledger (one query), stream the candidate cases (one query), and keep the
-   reminders that are due by now and not yet sent: new ones, failed ones and abandoned claims;
+   reminders that are due by now and not yet owed: new ones, and ones whose message was given up;
 2. close — responded cases whose review window ended unasked are closed (one UPDATE, one INSERT);
-3. claim — insert the new ledger rows / re-claim the failed ones, and commit, *before* sending;
-4. send — one message per case and recipient: several reminders missed during downtime go out as one
-   message marked late, and every one of them gets its ledger row;
-5. mark — sent, or failed (the next sweep retries it), written in batches.
+3. claim and queue — in one transaction, insert the new ledger rows as *queued* and write one outbox
+   message per case and recipient (several reminders missed during downtime go out as one message
+   marked late); a queued row is never claimed again, however long Slack takes;
+4. the deliverer (`bot.slack.delivery`) sends the outbox and marks the ledger rows *sent* only when Slack
+   said ok, with where the message landed; a message given up after its retries marks them *abandoned*.
 
-Slack trouble: a 429 is retried by the client's RateLimitErrorRetryHandler (honouring Retry-After); a
-5xx, timeout or connection error leaves the reminder failed for the next sweep; an unreachable recipient
-(deactivated user, channel the bot was removed from) gets the message in the team channel instead. Logs
-name the case reference, the kind and the recipient's *role*, never a person or a requester's details.
+A sweep therefore takes the same time whether Slack is fast, slow or down: it never waits on Slack. An
+unreachable recipient (deactivated user, channel the bot was removed from) gets the message in the team
+channel instead (the outbox row carries that fallback). Logs name the case reference, the kind and the
+recipient's *role*, never a person or a requester's details.
 """
 
 from __future__ import annotations
@@ -25,18 +26,19 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Protocol
 from urllib.error import URLError
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
-from sqlalchemy.engine import Engine, Row
+from slack_sdk.errors import SlackClientError
+from sqlalchemy.engine import Row
+from sqlmodel import Session
 
 from bot.config import Settings
 from bot.reminder_messages import CaseMessage, render_case_message, render_digest
+from bot.slack.text import mrkdwn, safe_blocks
 from commands.base import CommandContext
 from commands.rules.calendar import calendar_for
 from commands.rules.reminder_plan import (
@@ -57,10 +59,12 @@ from commands.rules.reminder_plan import (
     when_phrase,
 )
 from commands.words import mention
+from storage import outbox
 from storage.db import session_scope
 from storage.reminders import (
     CLAIMED,
     DONE_STATES,
+    QUEUED,
     CandidateBounds,
     Key,
     LedgerEntry,
@@ -76,56 +80,26 @@ from storage.reminders import (
 
 log = logging.getLogger(__name__)
 
-#: Slack errors that mean the recipient cannot be reached at all: post in the team channel instead.
-RECIPIENT_GONE = frozenset({
-    "user_not_found", "user_disabled", "cannot_dm_bot", "account_inactive",
-    "channel_not_found", "not_in_channel", "is_archived",
-})
-#: Slack errors about the message itself: retrying the same message cannot help.
-MESSAGE_REFUSED = frozenset({
-    "invalid_blocks", "invalid_blocks_format", "msg_too_long", "no_text", "invalid_arguments",
-    "too_many_attachments", "msg_blocks_too_long",
-})
-#: Attempts before a message Slack keeps refusing is abandoned. Transient failures are never abandoned:
-#: they are retried while the reminder is inside the catch-up window.
-MAX_ATTEMPTS = 10
-#: A claim older than this whose sweeper never marked it (the process died mid-send) is claimed again.
-#: The one case where a reminder can go out twice: a crash after Slack accepted it and before the mark.
+#: A ``claimed`` row left by a pre-outbox sweeper that died mid-send is claimed again after this long.
+#: Rows queued in the outbox are never re-claimed on a timer: the outbox owns them until Slack answers.
 CLAIM_TIMEOUT = timedelta(minutes=15)
-#: Marks are written at least this often (seconds) while sending, so a crash loses at most this much.
-MARK_INTERVAL = 1.0
 SYSTEM_ACTOR = "foi-bot"
+#: Filled in by the deliverer with Slack's error when a message goes to its fallback channel.
+REASON = "{reason}"
 
 
-class DeliveryError(Exception):
-    """A message did not reach Slack; ``recipient_gone`` when retrying to the same place is pointless,
-    ``refused`` when Slack rejected the message itself (anything else is worth retrying later)."""
-
-    def __init__(self, code: str, *, recipient_gone: bool = False, refused: bool = False) -> None:
-        super().__init__(code)
-        self.code = code
-        self.recipient_gone = recipient_gone
-        self.refused = refused
-
-
-class ReminderSender(Protocol):
-    """Where messages go: Slack in production, a recorder in tests and benchmarks."""
-
-    def post(self, *, channel: str, text: str, blocks: list[dict[str, Any]],
-             thread_ts: str | None = None) -> tuple[str, str]:
-        """Post and return (channel, ts); raise DeliveryError when it did not go."""
-        ...
+class ThreadLinks(Protocol):
+    """Builds the URL that opens a case's thread (for the Open thread button and the digest)."""
 
     def thread_link(self, channel: str, ts: str) -> str | None:
-        """A URL that opens the case's thread."""
         ...
 
 
-class SlackReminderSender:
-    """chat.postMessage through the bot's WebClient (with its rate-limit retry handler).
+class SlackThreadLinks:
+    """Thread permalinks from the workspace URL that auth.test reports (asked once, then cached).
 
-    A user id as the channel opens the DM; ``thread_ts`` makes a thread reply. Thread permalinks are
-    built from the workspace URL that auth.test reports (asked once, then cached).
+    Asked at most every ten minutes while unknown (never compared with 0.0: a machine up for less than ten
+    minutes would never ask); without it, links open the channel through app_redirect.
     """
 
     def __init__(self, client: WebClient) -> None:
@@ -133,18 +107,6 @@ class SlackReminderSender:
         self._workspace: str | None = None
         self._asked_at: float | None = None
         self._lock = threading.Lock()
-
-    def post(self, *, channel: str, text: str, blocks: list[dict[str, Any]],
-             thread_ts: str | None = None) -> tuple[str, str]:
-        try:
-            response = self.client.chat_postMessage(channel=channel, text=text, blocks=blocks, thread_ts=thread_ts,
-                                                    unfurl_links=False, unfurl_media=False)
-        except SlackApiError as exc:
-            code = _slack_code(exc)
-            raise DeliveryError(code, recipient_gone=code in RECIPIENT_GONE, refused=code in MESSAGE_REFUSED) from None
-        except (SlackClientError, URLError, OSError, TimeoutError) as exc:
-            raise DeliveryError(type(exc).__name__) from None
-        return str(response["channel"]), str(response["ts"])
 
     def thread_link(self, channel: str, ts: str) -> str | None:
         base = self._workspace_url()
@@ -154,8 +116,6 @@ class SlackReminderSender:
 
     def _workspace_url(self) -> str | None:
         with self._lock:
-            # Ask again at most every ten minutes; never compare with 0.0 (a machine up for less than ten
-            # minutes would never ask).
             if self._workspace is None and (self._asked_at is None or time.monotonic() - self._asked_at > 600):
                 self._asked_at = time.monotonic()
                 try:
@@ -164,13 +124,6 @@ class SlackReminderSender:
                 except (SlackClientError, URLError, OSError) as exc:
                     log.warning("could not learn the workspace URL for thread links (%s)", type(exc).__name__)
             return self._workspace
-
-
-def _slack_code(exc: SlackApiError) -> str:
-    try:
-        return str(exc.response.get("error") or exc.response.status_code)
-    except Exception:  # noqa: BLE001 - a malformed error response still needs a code
-        return "unknown_error"
 
 
 def policy_from_settings(settings: Settings) -> ReminderPolicy:
@@ -226,14 +179,14 @@ class SweepPlan:
 
 @dataclass
 class SweepReport:
-    """What one sweep did, for logs, the CLI and tests."""
+    """What one sweep did, for logs, the CLI and tests. Messages are *queued* here; the deliverer sends."""
 
     due: int = 0
     claimed: int = 0
-    messages: int = 0  # reminder messages; the digest is reported in ``digest``
-    reminders_sent: int = 0
+    messages: int = 0  # reminder messages queued; the digest is reported in ``digest``
+    reminders_sent: int = 0  # reminders those messages carry
     late_messages: int = 0
-    failed: int = 0
+    failed: int = 0  # reminders that could not even be prepared (a bug; logged)
     fallbacks: int = 0
     closed: list[int] = field(default_factory=list)
     digest: str | None = None
@@ -241,13 +194,13 @@ class SweepReport:
     sent: list[tuple[str, str, str]] = field(default_factory=list)  # (reference, kind, recipient)
 
     def summary(self) -> str:
-        parts = [f"{self.reminders_sent} reminder(s) in {self.messages} message(s)"]
+        parts = [f"{self.reminders_sent} reminder(s) queued in {self.messages} message(s)"]
         if self.late_messages:
             parts.append(f"{self.late_messages} late")
         if self.fallbacks:
             parts.append(f"{self.fallbacks} re-routed to the team channel")
         if self.failed:
-            parts.append(f"{self.failed} failed (retried next sweep)")
+            parts.append(f"{self.failed} could not be prepared")
         if self.closed:
             parts.append(f"{len(self.closed)} case(s) closed after the review window")
         if self.digest:
@@ -255,37 +208,20 @@ class SweepReport:
         return ", ".join(parts)
 
 
-class _Marks:
-    """Outcomes waiting to be written: flushed every MARK_INTERVAL seconds and at the end of the sweep."""
 
-    def __init__(self, engine: Engine, now: datetime) -> None:
-        self.engine = engine
-        self.now = now
-        self.pending: list[Outcome] = []
-        self.first = 0.0
 
-    def add(self, outcomes: Sequence[Outcome]) -> None:
-        if not self.pending:
-            self.first = time.monotonic()
-        self.pending.extend(outcomes)
-        if time.monotonic() - self.first >= MARK_INTERVAL:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.pending:
-            return
-        with session_scope(self.engine) as session:
-            record_outcomes(session, self.pending, now=self.now, max_attempts=MAX_ATTEMPTS)
-        self.pending = []
+class _NoLinks:
+    def thread_link(self, channel: str, ts: str) -> str | None:
+        return f"https://slack.com/app_redirect?channel={channel}"
 
 
 class ReminderSweeper:
     """Runs sweeps for one process. Safe beside other sweepers on the same database (the ledger decides)."""
 
-    def __init__(self, ctx: CommandContext, sender: ReminderSender, *, name: str | None = None) -> None:
+    def __init__(self, ctx: CommandContext, links: ThreadLinks | None = None, *, name: str | None = None) -> None:
         self.ctx = ctx
         self.settings = ctx.settings
-        self.sender = sender
+        self.links = links or _NoLinks()
         self.policy = policy_from_settings(ctx.settings)
         self.name = (name or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}")[:80]
 
@@ -340,10 +276,10 @@ class ReminderSweeper:
         """True: claim a new row; (id, attempts): re-claim this row; None: sent, done or in flight."""
         if entry is None:
             return True
-        if entry.state in DONE_STATES:
-            return None
+        if entry.state in DONE_STATES or entry.state == QUEUED:
+            return None  # sent, given up, or in the outbox (which owns it until Slack answers)
         if entry.state == CLAIMED and entry.claimed_at is not None and now - entry.claimed_at < CLAIM_TIMEOUT:
-            return None
+            return None  # a legacy in-flight claim (from before the outbox)
         return (entry.id, entry.attempts)
 
     def _digest_builder(self, plan: SweepPlan, ledger: dict[Key, LedgerEntry]) -> DigestBuilder | None:
@@ -383,7 +319,9 @@ class ReminderSweeper:
 
     # -- running -----------------------------------------------------------------------------------------
     def run(self, now: datetime | None = None) -> SweepReport:
-        """One sweep at ``now`` (default: the current time)."""
+        """One sweep at ``now`` (default: the current time): close lapsed review windows, then claim what is
+        owed and queue its messages in the outbox, in the same transaction. Nothing is sent here: the
+        deliverer sends, and marks each ledger row sent only once Slack has said ok."""
         now = now or datetime.now(timezone.utc)
         plan = self.plan(now)
         report = SweepReport(due=len(plan.due), candidates=plan.candidates)
@@ -393,25 +331,26 @@ class ReminderSweeper:
                     session, plan.closes, reason=AUTO_CLOSE_REASON, actor=SYSTEM_ACTOR, now=now)
             for case_id in report.closed:
                 log.info("case id %s closed: review window ended with no review requested", case_id)
-        owned = self._claim(plan, now)
-        report.claimed = len(owned)
-        marks = _Marks(self.ctx.engine, now)
-        try:
+        with session_scope(self.ctx.engine) as session:
+            owned = self._claim(session, plan, now)
+            report.claimed = len(owned)
+            # A row claimed again (its message was given up) gets a new outbox key: a new message.
+            attempts = {row_id: (plan.retry[key][1] + 1 if key in plan.retry else 1) for key, row_id in owned.items()}
+            owed: list[outbox.Owed] = []
             groups: dict[tuple[int, str], list[PlannedReminder]] = {}
             for item in plan.due:
                 if item.key in owned and item.case_id is not None:
                     groups.setdefault((item.case_id, item.recipient), []).append(item)
             for (case_id, recipient), items in groups.items():
-                marks.add(self._send_case(plan.cases[case_id], recipient, items, owned, now, report))
+                owed.extend(self._owe_case(session, plan.cases[case_id], recipient, items, owned, attempts, now, report))
             if plan.digest is not None and plan.digest_key in owned:
-                marks.add(self._send_digest(plan, owned[plan.digest_key], now, report))
-        finally:
-            marks.flush()
+                owed.extend(self._owe_digest(session, plan, owned[plan.digest_key], attempts, now, report))
+            outbox.add(session, owed)
         if report.messages or report.failed or report.closed or report.digest:
             log.info("reminder sweep: %s", report.summary())
         return report
 
-    def _claim(self, plan: SweepPlan, now: datetime) -> dict[Key, int]:
+    def _claim(self, session: Session, plan: SweepPlan, now: datetime) -> dict[Key, int]:
         tz, hour = self.settings.tz, self.settings.reminder_hour
         new = [NewClaim(item.case_id, item.kind, item.target_date, item.recipient, due_at(item.target_date, hour, tz))
                for item in plan.due if item.key not in plan.retry]
@@ -420,67 +359,60 @@ class ReminderSweeper:
             new.append(NewClaim(None, kind, day, recipient, due_at(day, hour, tz)))
         if not new and not plan.retry:
             return {}
-        with session_scope(self.ctx.engine) as session:
-            return claim(session, new, list(plan.retry.values()), claimer=self.name, now=now)
+        return claim(session, new, list(plan.retry.values()), claimer=self.name, now=now)
 
-    def _send_case(self, record: CaseRecord, recipient: str, items: list[PlannedReminder], owned: dict[Key, int],
-                   now: datetime, report: SweepReport) -> list[Outcome]:
+    def _owe_case(self, session: Session, record: CaseRecord, recipient: str, items: list[PlannedReminder],
+                  owned: dict[Key, int], attempts: dict[int, int], now: datetime,
+                  report: SweepReport) -> list[outbox.Owed]:
         facts = record.facts
         ids = [owned[item.key] for item in items]
-        role = items[0].role
         try:
-            link = (self.sender.thread_link(record.channel_id, record.thread_ts)
+            link = (self.links.thread_link(record.channel_id, record.thread_ts)
                     if record.channel_id and record.thread_ts else None)
             message = CaseMessage(facts, recipient, items, ids, link, record.created_at)
             text, blocks = self._render(message, now)
-            if recipient == THREAD:
-                channel, thread_ts = record.channel_id or "", record.thread_ts
-            else:
-                channel, thread_ts = recipient, None
-            try:
-                posted = self.sender.post(channel=channel, text=text, blocks=blocks, thread_ts=thread_ts)
-                note = None
-            except DeliveryError as exc:
-                team = self.policy.team_channel
-                if not (exc.recipient_gone and team and channel != team):
-                    raise
-                log.warning("reminder %s for %s: the %s cannot be reached (%s); posting in the team channel",
-                            items[-1].kind, facts.reference, role, exc.code)
+            fallback = None
+            team = self.policy.team_channel
+            if team and recipient != team:
                 who = "the case thread" if recipient == THREAD else mention(recipient)
-                fallback = f"I could not deliver this to {who} ({exc.code}), so it is posted here."
-                text, blocks = self._render(message, now, fallback_note=fallback)
-                posted = self.sender.post(channel=team, text=text, blocks=blocks)
-                note = f"fallback:{exc.code}"
-                report.fallbacks += 1
-        except DeliveryError as exc:
-            log.warning("reminder %s for %s to the %s not sent (%s); the next sweep retries it",
-                        items[-1].kind, facts.reference, role, exc.code)
-            report.failed += len(items)
-            return [Outcome(i, False, note=exc.code, permanent=exc.refused) for i in ids]
+                note = f"I could not deliver this to {who} ({REASON}), so it is posted here."
+                f_text, f_blocks = self._render(message, now, fallback_note=note)
+                fallback = {"channel": team, "text": mrkdwn(f_text), "blocks": safe_blocks(f_blocks)}
         except Exception as exc:  # noqa: BLE001 - one bad case must not stop the sweep for the others
             log.exception("reminder for %s could not be prepared (%s)", facts.reference, type(exc).__name__)
             report.failed += len(items)
-            return [Outcome(i, False, note=f"internal:{type(exc).__name__}", permanent=True) for i in ids]
+            record_outcomes(session, [Outcome(i, False, note=f"internal:{type(exc).__name__}", permanent=True)
+                                      for i in ids], now=now, max_attempts=1)
+            return []
+        payload: dict[str, Any] = {"text": mrkdwn(text), "blocks": safe_blocks(blocks)}
+        if recipient == THREAD:
+            payload.update(channel=record.channel_id, thread_case=facts.case_id)
+        else:
+            payload.update(channel=recipient)
+        if fallback:
+            payload["fallback"] = fallback
         report.messages += 1
         report.reminders_sent += len(items)
         report.sent.extend((facts.reference, item.kind, item.recipient) for item in items)
         lead_due = due_at(max(item.target_date for item in items), self.settings.reminder_hour, self.settings.tz)
         if len(items) > 1 or is_late(lead_due, now, created=record.created_at):
             report.late_messages += 1
-        return [Outcome(i, True, channel=posted[0], message_ts=posted[1], note=note) for i in ids]
+        lane = f"case:{facts.case_id}" if recipient == THREAD else None
+        return [outbox.Owed(key=f"reminder:{min(ids)}:{attempts.get(min(ids), 1)}", kind="post", payload=payload,
+                            lane=lane, case_id=facts.case_id, on_sent={"reminders": ids})]
 
     def _render(self, message: CaseMessage, now: datetime, *, fallback_note: str | None = None,
                 ) -> tuple[str, list[dict[str, Any]]]:
         return render_case_message(message, now=now, tz=self.settings.tz, policy=self.policy,
                                    hour=self.settings.reminder_hour, fallback_note=fallback_note)
 
-    def _send_digest(self, plan: SweepPlan, row_id: int, now: datetime, report: SweepReport) -> list[Outcome]:
+    def _owe_digest(self, session: Session, plan: SweepPlan, row_id: int, attempts: dict[int, int], now: datetime,
+                    report: SweepReport) -> list[outbox.Owed]:
         team = self.policy.team_channel
         if plan.digest is None or not team:  # planned only with a team channel; kept honest for the type checker
             return []
         if plan.digest.empty:
-            with session_scope(self.ctx.engine) as session:
-                mark_skipped(session, [row_id], "nothing to report")
+            mark_skipped(session, [row_id], "nothing to report")
             report.digest = "empty (not posted)"
             return []
         due = due_at(plan.today, self.settings.reminder_hour, self.settings.tz)
@@ -489,18 +421,14 @@ class ReminderSweeper:
 
         def link_for(case_id: int | None) -> str | None:
             home = plan.digest_links.get(case_id) if case_id is not None else None
-            return self.sender.thread_link(*home) if home else None
+            return self.links.thread_link(*home) if home else None
 
-        try:
-            text, blocks = render_digest(plan.digest, link_for=link_for, late_note=late)
-            channel, ts = self.sender.post(channel=team, text=text, blocks=blocks)
-        except DeliveryError as exc:
-            log.warning("digest not posted to the team channel (%s); the next sweep retries it", exc.code)
-            report.failed += 1
-            return [Outcome(row_id, False, note=exc.code, permanent=exc.refused)]
-        report.digest = f"posted ({plan.digest.count()} line(s))"
+        text, blocks = render_digest(plan.digest, link_for=link_for, late_note=late)
+        report.digest = f"queued ({plan.digest.count()} line(s))"
         report.sent.append(("-", DIGEST, team))
-        return [Outcome(row_id, True, channel=channel, message_ts=ts)]
+        return [outbox.Owed(key=f"digest:{row_id}:{attempts.get(row_id, 1)}", kind="post",
+                            payload={"channel": team, "text": mrkdwn(text), "blocks": safe_blocks(blocks)},
+                            on_sent={"reminders": [row_id]})]
 
 
 def planned_json(item: PlannedReminder) -> dict[str, Any]:

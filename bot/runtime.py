@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 
 def open_database(settings: Settings, *, migrate: bool = True) -> Engine:
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, statement_timeout=settings.db_timeout)
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
@@ -26,6 +26,7 @@ def open_database(settings: Settings, *, migrate: bool = True) -> Engine:
             upgrade(engine)
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        engine.dispose()
         raise ConfigError(f"setting DATABASE_URL: cannot open the database ({reason})") from None
     return engine
 

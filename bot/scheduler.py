@@ -5,36 +5,32 @@ the zone's daylight-saving rules, so 09:00 London fires at 08:00 UTC in summer a
 and a frequent sweep every FOI_REMINDER_SWEEP_MINUTES minutes that also runs once at start, catching up
 on anything missed while the bot was down and retrying what Slack refused.
 
-Several `foi-bot run` processes may share one PostgreSQL database. APScheduler 3.x schedulers cannot share
-a job store, so every process keeps its own; on PostgreSQL a session advisory lock elects one of them per
-sweep (the others skip that run), and the ledger still guarantees each reminder is sent once whatever
-happens to the lock.
+Several `foi-bot run` processes may share one database. APScheduler 3.x schedulers cannot share a job
+store, so every process keeps its own, and only the elected leader (`bot.leader.Leadership`: a PostgreSQL
+advisory lock, or a lock file beside SQLite) sweeps; another process takes over when the leader dies. The
+ledger still guarantees each reminder is sent once whatever happens to the election.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
 from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
-from sqlalchemy import text
-from sqlalchemy.engine import Engine
 
+from bot import metrics
 from bot.config import Settings
-from bot.reminders import ReminderSender, ReminderSweeper, SlackReminderSender, SweepReport
+from bot.leader import Leadership
+from bot.reminders import ReminderSweeper, SlackThreadLinks, SweepReport, ThreadLinks
 from commands.base import CommandContext
-from storage.db import is_postgres
 
 log = logging.getLogger(__name__)
 
-#: pg_advisory_lock key for "one sweeper at a time" ("FOIR" in ASCII).
-ADVISORY_LOCK_KEY = 0x464F4952
 DAILY_JOB = "reminders-daily"
 SWEEP_JOB = "reminders-sweep"
 
@@ -48,33 +44,13 @@ def sweep_trigger(settings: Settings, minutes: int | None = None) -> IntervalTri
     return IntervalTrigger(minutes=minutes or settings.reminder_sweep_minutes, timezone=settings.tz)
 
 
-@contextmanager
-def elected(engine: Engine) -> Iterator[bool]:
-    """Whether this process may sweep now: always on SQLite; on PostgreSQL, if it holds the advisory lock.
-
-    The lock is a session lock on a connection kept for the sweep and released after it, so a process that
-    dies mid-sweep frees it with its connection.
-    """
-    if not is_postgres(engine):
-        yield True
-        return
-    with engine.connect() as connection:
-        got = bool(connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY}).scalar())
-        connection.commit()
-        try:
-            yield got
-        finally:
-            if got:
-                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY})
-                connection.commit()
-
-
 class SweepJob:
     """The scheduled callable: one sweep at a time per process, elected across processes, never raising."""
 
-    def __init__(self, ctx: CommandContext, sweeper: ReminderSweeper) -> None:
+    def __init__(self, ctx: CommandContext, sweeper: ReminderSweeper, leadership: Leadership | None = None) -> None:
         self.ctx = ctx
         self.sweeper = sweeper
+        self.leadership = leadership
         self._busy = threading.Lock()
         self.last_report: SweepReport | None = None
 
@@ -82,12 +58,13 @@ class SweepJob:
         if not self._busy.acquire(blocking=False):
             return None  # the daily job and the frequent sweep fired together: one is enough
         try:
-            with elected(self.ctx.engine) as leader:
-                if not leader:
-                    log.debug("another process is sweeping reminders; skipping this run")
-                    return None
-                self.last_report = self.sweeper.run()
-                return self.last_report
+            if self.leadership is not None and not self.leadership.is_leader():
+                log.debug("another process runs the scheduled work; skipping this sweep")
+                return None
+            started = time.perf_counter()
+            self.last_report = self.sweeper.run()
+            metrics.SWEEP_SECONDS.observe(time.perf_counter() - started)
+            return self.last_report
         except Exception as exc:  # noqa: BLE001 - a failed sweep is retried by the next one; keep the scheduler alive
             log.exception("reminder sweep failed (%s); the next sweep will retry", type(exc).__name__)
             return None
@@ -95,15 +72,17 @@ class SweepJob:
             self._busy.release()
 
 
-def start_scheduler(ctx: CommandContext, client: WebClient, *, sender: ReminderSender | None = None,
-                    sweep_minutes: int | None = None, run_at_start: bool = True) -> BackgroundScheduler:
+def start_scheduler(ctx: CommandContext, client: WebClient, *, links: ThreadLinks | None = None,
+                    sweep_minutes: int | None = None, run_at_start: bool = True,
+                    leadership: Leadership | None = None) -> BackgroundScheduler:
     """Start the reminder jobs in a background thread and return the scheduler (shut it down on exit).
 
-    ``sender`` replaces Slack (tests); ``run_at_start`` runs a catch-up sweep straight away.
+    ``links`` builds thread links (tests pass their own); ``run_at_start`` runs a catch-up sweep straight
+    away. Sweeps only queue messages: the outbox deliverer sends them.
     """
     settings = ctx.settings
-    sweeper = ReminderSweeper(ctx, sender or SlackReminderSender(client))
-    job = SweepJob(ctx, sweeper)
+    sweeper = ReminderSweeper(ctx, links or SlackThreadLinks(client))
+    job = SweepJob(ctx, sweeper, leadership)
     scheduler = BackgroundScheduler(
         timezone=settings.tz,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},

@@ -6,13 +6,14 @@ import re
 
 from commands.base import CaseView, Reply
 from commands.case_views import REGIME_NAMES, due_phrase
+from commands.markup import plain as markup_plain
 
 _SLACK_MARKUP = re.compile(r"<@([A-Z0-9_]+)(?:\|[^>]*)?>")
 
 
 def plain(text: str) -> str:
-    """Slack mention markup reads badly in a terminal: `<@U123>` becomes `@U123`."""
-    return _SLACK_MARKUP.sub(r"@\1", text)
+    """The bot's mentions and links as readable words: `@U123`, `label (url)`."""
+    return _SLACK_MARKUP.sub(r"@\1", markup_plain(text))
 
 
 def case_card_text(view: CaseView) -> str:

@@ -82,7 +82,9 @@ class ThreadPost:
     preformatted: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
-    on_posted: Callable[[str, str], None] | None = None  # (channel, ts) for the command to remember
+    #: What to record once Slack has the message, e.g. {"draft_message": 12}: the surface delivers the post
+    #: later (from the outbox), so the command names the effect instead of passing a callback.
+    remember: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -100,7 +102,6 @@ class Reply:
     post_card_for: str | None = None
     refresh_cards: list[str] = field(default_factory=list)
     thread_posts: list[ThreadPost] = field(default_factory=list)
-    open_modal: dict[str, Any] | None = None
 
     @classmethod
     def error(cls, problem: str, usage: str | None = None, example: str | None = None) -> Reply:

@@ -26,9 +26,7 @@ NEW_USAGE = "/foi new REQUEST TEXT [received:YYYY-MM-DD]"
 def new_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     text = args[0] if args else ""
     if not text.strip():
-        if inv.surface == "slack" and inv.trigger_id:
-            return Reply(text="Opening the registration form…", open_modal={"kind": "register", "text": ""})
-        raise CommandError("Give the request text after `/foi new`.")
+        raise CommandError("Give the request text after `/foi new` (in Slack, `/foi new` alone opens the form).")
     new, notes = new_case_from_text(ctx, text, inv)
     try:
         case, _created = register_case(ctx, new, actor=inv.user)
@@ -47,6 +45,11 @@ def new_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
         paragraphs=notes,
         post_card_for=case.reference,
     )
+
+
+def opens_form(text: str) -> bool:
+    """`/foi new` with nothing after it: surfaces that have forms open the registration form instead."""
+    return text.strip().lower() == "new"
 
 
 def _load(session, reference: str, usage: str) -> Case:  # type: ignore[no-untyped-def]

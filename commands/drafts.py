@@ -15,7 +15,6 @@ Permission checks live here, once for every surface. Letters themselves are rend
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -253,16 +252,6 @@ def _draft_actions(reference: str, version: int) -> list[Action]:
     ]
 
 
-def _remember_message(ctx: CommandContext, draft_id: int) -> Callable[[str, str], None]:
-    def remember(_channel: str, ts: str) -> None:
-        with session_scope(ctx.engine) as session:
-            draft = session.get(Draft, draft_id)
-            if draft is not None and not draft.message_ts:
-                draft.message_ts = ts
-
-    return remember
-
-
 def draft_posts(ctx: CommandContext, reference: str, draft: Draft, header: list[str]) -> list[ThreadPost]:
     """The version as thread messages: header and letter (split to Slack's limits), buttons and both files on
     the last message."""
@@ -286,7 +275,7 @@ def draft_posts(ctx: CommandContext, reference: str, draft: Draft, header: list[
             blocks_markdown=blocks,
             attachments=attachments if last else [],
             actions=_draft_actions(reference, draft.version) if last else [],
-            on_posted=_remember_message(ctx, draft.id) if last and draft.id is not None else None,
+            remember={"draft_message": draft.id} if last and draft.id is not None else {},
         ))
     return posts
 

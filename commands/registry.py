@@ -13,6 +13,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from commands.base import CommandContext, CommandError, Invocation, Reply
+from storage.db import current_unit
+from storage.limits import FieldTooLong
+
+UNAVAILABLE = "The case register is unavailable right now, so nothing was changed. Please try again in a minute."
 
 log = logging.getLogger(__name__)
 
@@ -87,9 +91,13 @@ def dispatch(ctx: CommandContext, invocation: Invocation) -> Reply:
     try:
         return spec.handler(ctx, invocation, args)
     except CommandError as exc:
+        log.info("/foi %s refused: bad input", name)
         return Reply.error(exc.problem, usage=exc.usage or spec.usage, example=exc.example or spec.example)
+    except FieldTooLong as exc:
+        log.info("/foi %s refused: %s too long", name, exc.column)
+        return Reply.error(exc.sentence, usage=spec.usage)
     except (OperationalError, PoolTimeout) as exc:
-        log.error("database unavailable during /foi %s: %s", name, type(exc).__name__)
-        return Reply.error(
-            "The case database is not answering right now, so nothing was changed. Please try again in a minute."
-        )
+        if current_unit() is not None:
+            raise  # the job's runner retries a lock conflict or tells the person the register is down
+        log.warning("database unavailable during /foi %s: %s", name, type(exc).__name__)
+        return Reply.error(UNAVAILABLE)

@@ -9,6 +9,7 @@ import re
 from datetime import date, timedelta
 
 from commands.base import CommandError
+from commands.markup import user_ref
 from storage.references import normalise_reference
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -73,4 +74,5 @@ def take_option(words: list[str], key: str) -> tuple[str | None, list[str]]:
 
 
 def mention(user: str | None) -> str:
-    return f"<@{user}>" if user else "unassigned"
+    """A person the bot means to mention (assignee, approver); surfaces render it (see commands.markup)."""
+    return user_ref(user) if user else "unassigned"

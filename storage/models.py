@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -230,4 +230,76 @@ class DraftComment(SQLModel, table=True):
     kind: str = Field(default="comment", max_length=20)
     text: str = Field(sa_column=Column(Text, nullable=False))
     message_ts: str | None = Field(default=None, max_length=40)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Job(SQLModel, table=True):
+    """Work acknowledged to Slack and not yet done: a slash command, a click, a form, a message event.
+
+    Written on the request thread before the acknowledgement, so a process killed straight after the
+    ack still owes the work: a row whose lease ran out is taken up again by any worker. ``key`` is unique:
+    Slack's retries of an event (same event id) become one job. Finished jobs are deleted; their effects
+    are recorded in the register with an `AppliedJob` marker in the same transaction (exactly once).
+    On SQLite this table lives in its own file beside the register (see `storage.jobs`).
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_state_available", "state", "available_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=160, unique=True)
+    kind: str = Field(max_length=40)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    state: str = Field(default="queued", max_length=16)
+    attempts: int = 0
+    available_at: datetime = Field(default_factory=utcnow)
+    leased_until: datetime | None = None
+    leased_by: str | None = Field(default=None, max_length=80)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_error: str | None = Field(default=None, max_length=300)
+
+
+class AppliedJob(SQLModel, table=True):
+    """A job whose effects are committed: inserted in the job's own transaction, so a job run twice (its
+    worker died after committing, or its lease ran out mid-run) changes the register once."""
+
+    __tablename__ = "applied_jobs"
+
+    key: str = Field(primary_key=True, max_length=160)
+    applied_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class OutboxItem(SQLModel, table=True):
+    """A message, update, upload or reply owed to Slack, written in the transaction that owes it.
+
+    The deliverer sends items in id order within a ``lane`` (one case's thread: the card before the posts
+    that need its thread), retries with backoff, and marks an item sent only after Slack said ok. An item
+    whose outcome is unknown (a timeout after sending) is reconciled against Slack by its ``key``, carried
+    in the message's metadata, before it is ever sent again. ``on_sent`` says what to record when it lands
+    (the card's thread, a draft's message, reminder ledger rows).
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_state_available", "state", "available_at"),
+        Index("ix_outbox_lane", "lane", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, unique=True)
+    kind: str = Field(max_length=24)
+    lane: str | None = Field(default=None, max_length=80)
+    case_id: int | None = Field(default=None, index=True)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    content: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    on_sent: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    state: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    available_at: datetime = Field(default_factory=utcnow)
+    leased_until: datetime | None = None
+    leased_by: str | None = Field(default=None, max_length=80)
+    first_sent_at: datetime | None = None
+    sent_at: datetime | None = None
+    last_error: str | None = Field(default=None, max_length=300)
+    result: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)

@@ -25,10 +25,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 from sqlmodel import Session
 
+from storage import outbox
 from storage.models import Case, CaseEvent, CaseStatus, Reminder
 
 # Ledger states.
-CLAIMED = "claimed"
+QUEUED = "queued"  # its message is in the outbox; the deliverer marks it sent (or failed)
+CLAIMED = "claimed"  # before the outbox: claimed by a sweeper that sent it itself
 SENT = "sent"
 FAILED = "failed"
 ABANDONED = "abandoned"
@@ -170,7 +172,7 @@ def claim(session: Session, new: Sequence[NewClaim], retry: Sequence[tuple[int, 
         )
         values = [
             {"case_id": c.case_id, "kind": c.kind, "target_date": c.target_date, "recipient": c.recipient,
-             "state": CLAIMED, "due_at": c.due_at, "claimed_at": now, "claimed_by": claimer, "attempts": 1}
+             "state": QUEUED, "due_at": c.due_at, "claimed_at": now, "claimed_by": claimer, "attempts": 1}
             for c in new
         ]
         for row in session.connection().execute(statement, values):
@@ -180,7 +182,7 @@ def claim(session: Session, new: Sequence[NewClaim], retry: Sequence[tuple[int, 
         statement = (
             update(table)
             .where(tuple_(_R.id, _R.attempts).in_(pairs), _R.state.in_((FAILED, CLAIMED)))
-            .values(state=CLAIMED, claimed_at=now, claimed_by=claimer, attempts=_R.attempts + 1, last_error=None)
+            .values(state=QUEUED, claimed_at=now, claimed_by=claimer, attempts=_R.attempts + 1, last_error=None)
             .returning(_R.id, _R.case_id, _R.kind, _R.target_date, _R.recipient)
         )
         for row in session.execute(statement):
@@ -217,22 +219,23 @@ def record_outcomes(session: Session, outcomes: Iterable[Outcome], *, now: datet
     failed = [{"b_id": o.id, "b_note": (o.note or "error")[:300]} for o in outcomes if not o.sent and not o.permanent]
     refused = [{"b_id": o.id, "b_note": (o.note or "error")[:300]} for o in outcomes if not o.sent and o.permanent]
     connection = session.connection()
+    mine = or_(_R.state == QUEUED, _R.state == CLAIMED)  # an IN list cannot be used with executemany
     if sent:
         connection.execute(
-            update(table).where(_R.id == bindparam("b_id"), _R.state == CLAIMED)
+            update(table).where(_R.id == bindparam("b_id"), mine)
             .values(state=SENT, sent_at=now, channel=bindparam("b_channel"), message_ts=bindparam("b_ts"),
                     last_error=bindparam("b_note")),
             sent,
         )
     if failed:
         connection.execute(
-            update(table).where(_R.id == bindparam("b_id"), _R.state == CLAIMED)
+            update(table).where(_R.id == bindparam("b_id"), mine)
             .values(state=FAILED, last_error=bindparam("b_note")),
             failed,
         )
     if refused:
         connection.execute(
-            update(table).where(_R.id == bindparam("b_id"), _R.state == CLAIMED)
+            update(table).where(_R.id == bindparam("b_id"), mine)
             .values(state=case((_R.attempts >= max_attempts, ABANDONED), else_=FAILED),
                     last_error=bindparam("b_note")),
             refused,
@@ -300,3 +303,23 @@ def snooze(session: Session, ids: Sequence[int], until: date) -> int:
         return 0
     result = session.execute(update(Reminder.__table__).where(_R.id.in_(list(ids))).values(snoozed_until=until))  # type: ignore[attr-defined]
     return int(result.rowcount or 0)
+
+
+# -- what the outbox records for reminder messages ---------------------------------------------------------
+@outbox.records("reminders")
+def _reminders_sent(session: Session, ids: list[int], result: dict[str, Any]) -> None:
+    """Slack said ok: the message's ledger rows are sent, with where it landed (and a fallback's note)."""
+    from storage.models import utcnow
+
+    record_outcomes(session, [Outcome(i, True, channel=result.get("channel"), message_ts=result.get("ts"),
+                                      note=result.get("note")) for i in ids], now=utcnow(), max_attempts=1)
+
+
+@outbox.records_death("reminders")
+def _reminders_dead(session: Session, ids: list[int], error: str, permanent: bool) -> None:
+    """The message was given up: a refused one is abandoned; one lost to an outage is failed, so the next
+    sweep queues it again while it is inside the catch-up window."""
+    from storage.models import utcnow
+
+    record_outcomes(session, [Outcome(i, False, note=error, permanent=permanent) for i in ids], now=utcnow(),
+                    max_attempts=1)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import date, datetime, timezone
-from typing import Any
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.runtime import open_database
@@ -36,10 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 class _NothingSent:
-    """The preview's sender: planning never sends, so this is never called."""
-
-    def post(self, **_kwargs: Any) -> tuple[str, str]:  # pragma: no cover - planning does not post
-        raise RuntimeError("preview does not send")
+    """The preview's thread links: planning shows no links."""
 
     def thread_link(self, channel: str, ts: str) -> str | None:
         return None
@@ -117,16 +113,24 @@ def _run_once(args: argparse.Namespace) -> int:
                           "(`foi-bot reminders preview` lists what would be)")
     now = parse_now(args.now, settings) if args.now else datetime.now(timezone.utc)
 
-    from bot.reminders import ReminderSweeper, SlackReminderSender
+    from bot.reminders import ReminderSweeper, SlackThreadLinks
     from bot.slack.app import make_client
+    from bot.slack.delivery import Deliverer
 
     ctx = _context(settings)
     try:
-        report = ReminderSweeper(ctx, SlackReminderSender(make_client(settings))).run(now)
+        report = ReminderSweeper(ctx, SlackThreadLinks(make_client(settings))).run(now)
+        # Deliver what the sweep queued (and anything else owed) before returning, as a run by hand expects;
+        # what Slack refuses stays in the outbox for `foi-bot run` to retry.
+        delivered = Deliverer(ctx, make_client(settings, retries=False), max_attempts=settings.outbox_max_attempts,
+                              backoff=settings.outbox_backoff).run_until_idle(timeout=120)
     finally:
         ctx.engine.dispose()
     local = now.astimezone(settings.tz)
     print(f"Swept at {local:%Y-%m-%d %H:%M} {settings.timezone}: {report.summary()}.")
     for reference, kind, recipient in report.sent:
-        print(f"  sent {reference} {kind} -> {recipient}")
-    return 1 if report.failed else 0
+        print(f"  queued {reference} {kind} -> {recipient}")
+    print(f"Delivered {delivered.sent} message(s) to Slack"
+          + (f"; {delivered.retried} will be retried" if delivered.retried else "")
+          + (f"; {delivered.dead} could not be delivered (see `foi-bot outbox list`)" if delivered.dead else "") + ".")
+    return 1 if report.failed or delivered.dead or delivered.retried else 0

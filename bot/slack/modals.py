@@ -25,16 +25,32 @@ def _text_input(block_id: str, label: str, initial: str | None, *, multiline: bo
             "label": {"type": "plain_text", "text": label}, "element": element}
 
 
+#: Slack's limit for a plain_text_input; a longer request is kept in the database and shown as an excerpt.
+FORM_TEXT_LIMIT = 3000
+EXCERPT = 1200
+
+
 def registration_modal(*, text: str, received: date, regime: str, subject: str = "", requester_name: str = "",
                        requester_email: str = "", metadata: dict[str, Any] | None = None,
-                       notes: list[str] | None = None) -> dict[str, Any]:
+                       notes: list[str] | None = None, text_kept: bool = False) -> dict[str, Any]:
+    """``text_kept``: the request is longer than a form can hold and is already stored in full; the form shows
+    an excerpt and registers the stored text, so nothing is cut off."""
     options = [{"text": {"type": "plain_text", "text": label}, "value": code} for code, label in REGIMES]
     initial_option = next((o for o in options if o["value"] == regime), options[0])
     blocks: list[dict[str, Any]] = []
     if notes:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": "\n".join(notes)[:3000]}]})
+    if text_kept:
+        excerpt = text[:EXCERPT].rstrip()
+        blocks += [
+            {"type": "section", "text": {"type": "mrkdwn", "text": (
+                f"*Request text* ({len(text):,} characters — longer than a Slack form can hold). The full text is "
+                "kept and will be registered as it arrived; this is its beginning:")}},
+            {"type": "section", "text": {"type": "plain_text", "text": excerpt + " …", "emoji": False}},
+        ]
+    else:
+        blocks.append(_text_input("request_text", "Request text", text, multiline=True))
     blocks += [
-        _text_input("request_text", "Request text", text, multiline=True),
         {"type": "input", "block_id": "received", "label": {"type": "plain_text", "text": "Received"},
          "element": {"type": "datepicker", "action_id": "value", "initial_date": received.isoformat()}},
         {"type": "input", "block_id": "regime", "label": {"type": "plain_text", "text": "Regime (the parser's guess)"},

@@ -24,7 +24,7 @@ def test_database_down_gives_a_try_again_reply_not_a_traceback(ctx) -> None:
                           settings=ctx.settings)
     reply = run(down, "list", now=NOW)
     assert reply.is_error
-    assert reply.text.startswith("The case database is not answering right now, so nothing was changed.")
+    assert reply.text.startswith("The case register is unavailable right now, so nothing was changed.")
 
 
 def _closed_case(ctx, *, closed_at: datetime, name: str = "Pat Example", email: str = "pat@example.org") -> str:

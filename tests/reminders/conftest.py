@@ -13,16 +13,19 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
+from sqlalchemy import func, update
 from sqlmodel import select
 
 from bot.config import Settings, load_settings
-from bot.reminders import DeliveryError, ReminderSweeper
+from bot.reminders import ReminderSweeper, SweepReport
+from bot.slack.delivery import Deliverer
 from commands.base import CommandContext
 from commands.case_clock import apply_clock
 from storage.db import make_engine, session_scope
 from storage.migrate import upgrade
-from storage.models import Case, Reminder
+from storage.models import Case, OutboxItem, Reminder
 
 TEAM = "C_TEAM"
 LEAD = "U_LEAD"
@@ -127,28 +130,38 @@ class Post:
 
 
 class FakeSender:
-    """Records every message; ``fail(channel, code, gone=…)`` makes the next post to a channel fail."""
+    """A stand-in for Slack's client as the outbox deliverer uses it, recording every message.
+
+    ``fail(channel, code, gone=…, refused=…)`` makes the next post to a channel fail with that Slack error
+    (``gone``/``refused`` only document what the code means to the deliverer). It also builds thread links
+    for the sweep, as the real `SlackThreadLinks` does.
+    """
+
+    timeout = 5
 
     def __init__(self) -> None:
         self.posts: list[Post] = []
-        self.failures: dict[str, list[DeliveryError]] = {}
+        self.failures: dict[str, list[str]] = {}
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
 
     def fail(self, channel: str, code: str = "internal_error", *, gone: bool = False, refused: bool = False,
              times: int = 1) -> None:
-        self.failures.setdefault(channel, []).extend(
-            DeliveryError(code, recipient_gone=gone, refused=refused) for _ in range(times))
+        del gone, refused
+        self.failures.setdefault(channel, []).extend([code] * times)
 
-    def post(self, *, channel: str, text: str, blocks: list[dict[str, Any]],
-             thread_ts: str | None = None) -> tuple[str, str]:
+    def chat_postMessage(self, *, channel: str, text: str, blocks: list[dict[str, Any]] | None = None,  # noqa: N802
+                         thread_ts: str | None = None, **_extra: Any) -> dict[str, Any]:
         with self._lock:
             queue = self.failures.get(channel)
             if queue:
-                raise queue.pop(0)
+                code = queue.pop(0)
+                raise SlackApiError(code, SlackResponse(client=None, http_verb="POST", api_url="chat.postMessage",
+                                                        req_args={}, data={"ok": False, "error": code}, headers={},
+                                                        status_code=200))
             ts = f"1800000000.{next(self._ts):06d}"
-            self.posts.append(Post(channel, text, blocks, thread_ts, ts, datetime.now(UTC)))
-        return ("D" + channel[1:] if channel.startswith("U") else channel), ts
+            self.posts.append(Post(channel, text, blocks or [], thread_ts, ts, datetime.now(UTC)))
+        return {"ok": True, "channel": "D" + channel[1:] if channel.startswith("U") else channel, "ts": ts}
 
     def thread_link(self, channel: str, ts: str) -> str | None:
         return f"https://example.slack.com/archives/{channel}/p{ts.replace('.', '')}"
@@ -162,5 +175,30 @@ def sender() -> FakeSender:
     return FakeSender()
 
 
-def sweeper(ctx: CommandContext, sender: FakeSender, name: str = "test") -> ReminderSweeper:
-    return ReminderSweeper(ctx, sender, name=name)
+class SweepAndDeliver:
+    """A sweep followed by delivery of what it queued, as the bot does minutes apart.
+
+    Rows waiting for a retry are made due first: the next sweep comes at least five minutes later, longer
+    than the first backoffs, so "the next sweep" is when a failed message is tried again.
+    """
+
+    def __init__(self, ctx: CommandContext, sender: FakeSender, name: str) -> None:
+        self.ctx = ctx
+        self.sweeper = ReminderSweeper(ctx, sender, name=name)
+        self.deliverer = Deliverer(ctx, sender, max_attempts=10, backoff=60.0, name=f"{name}-deliver")  # type: ignore[arg-type]
+
+    def run(self, now: datetime | None = None) -> SweepReport:
+        report = self.sweeper.run(now)
+        with session_scope(self.ctx.engine) as session:
+            session.execute(update(OutboxItem).where(OutboxItem.state.in_(("pending", "unknown")))  # type: ignore[attr-defined]
+                            .values(available_at=datetime.now(UTC)))
+        before = (self.deliverer.report.retried, self.deliverer.report.dead)
+        delivered = self.deliverer.run_until_idle()
+        report.failed += (delivered.retried - before[0]) + (delivered.dead - before[1])
+        with session_scope(self.ctx.engine) as session:
+            report.fallbacks = len(session.exec(select(Reminder).where(Reminder.last_error.like("fallback:%"))).all())  # type: ignore[union-attr]
+        return report
+
+
+def sweeper(ctx: CommandContext, sender: FakeSender, name: str = "test") -> SweepAndDeliver:
+    return SweepAndDeliver(ctx, sender, name)

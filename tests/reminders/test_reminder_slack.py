@@ -1,27 +1,30 @@
-"""Reminders over real HTTP: the Slack Web API stand-in receives the DMs, thread replies and the digest;
-the real Bolt app handles the Snooze button; Slack's 429, 500 and "gone" answers are survived."""
+"""Reminders over real HTTP: the sweep queues them, the outbox deliverer sends them to the Slack Web API
+stand-in (DMs, thread replies, the digest); the real Bolt app handles the Snooze and Close buttons; Slack's
+429, 500 and "gone" answers are survived, each reminder delivered once."""
 
 from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from slack_sdk import WebClient
+from sqlmodel import select
 
 from bot.cli import main
 from bot.config import Settings, load_settings
-from bot.reminders import ReminderSweeper, SlackReminderSender
-from bot.scheduler import DAILY_JOB, SWEEP_JOB, daily_trigger, elected, start_scheduler
-from bot.slack.app import build_app, make_client
+from bot.leader import Leadership
+from bot.reminders import ReminderSweeper, SlackThreadLinks, SweepReport
+from bot.scheduler import DAILY_JOB, SWEEP_JOB, daily_trigger, start_scheduler
+from bot.slack.app import build_bot, make_client
+from bot.slack.delivery import Deliverer
 from bot.slack.server import make_server, make_wsgi_app
 from commands.base import CommandContext
 from storage.db import session_scope
-from storage.models import Case
+from storage.models import Case, OutboxItem
 from tests.reminders.conftest import (
     ALICE,
     TEAM,
@@ -35,6 +38,7 @@ from tests.reminders.conftest import (
 )
 from tests.support.signing import SlackSender
 from tests.support.slack_standin import Call, SlackStandIn
+from tests.support.waiting import wait_until
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 D = date.fromisoformat
@@ -57,8 +61,32 @@ def slack_ctx(slack_settings: Settings) -> Iterator[CommandContext]:
     ctx.engine.dispose()
 
 
-def slack_sweeper(ctx: CommandContext) -> ReminderSweeper:
-    return ReminderSweeper(ctx, SlackReminderSender(make_client(ctx.settings)), name="slack-test")
+class SlackSweep:
+    """A sweep, then delivery through the real deliverer to the stand-in until nothing is due."""
+
+    def __init__(self, ctx: CommandContext) -> None:
+        self.ctx = ctx
+        self.sweeper = ReminderSweeper(ctx, SlackThreadLinks(make_client(ctx.settings)), name="slack-test")
+        self.deliverer = Deliverer(ctx, make_client(ctx.settings, retries=False), backoff=0.05, name="slack-test")
+
+    def run(self, now: object) -> SweepReport:
+        report = self.sweeper.run(now)  # type: ignore[arg-type]
+        self.deliver()
+        return report
+
+    def deliver(self) -> int:
+        return self.deliverer.run_until_idle().sent
+
+    def settled(self) -> bool:
+        """Everything owed is delivered (delivering whatever has come due meanwhile)."""
+        self.deliver()
+        with session_scope(self.ctx.engine) as session:
+            waiting = session.exec(select(OutboxItem).where(OutboxItem.state.in_(("pending", "unknown", "sending")))).all()  # type: ignore[attr-defined]
+        return not waiting
+
+
+def slack_sweeper(ctx: CommandContext) -> SlackSweep:
+    return SlackSweep(ctx)
 
 
 def posts(standin: SlackStandIn, channel: str, *, thread: bool | None = None) -> list[Call]:
@@ -76,6 +104,7 @@ def test_dm_thread_reply_and_digest_land_with_their_text_and_blocks(slack_ctx: C
     report = slack_sweeper(slack_ctx).run(at("2026-03-31", 9))
     assert report.failed == 0
     [dm] = posts(standin, ALICE)
+    assert dm.args["metadata"]["event_payload"]["key"].startswith("reminder:")  # how a timeout is reconciled
     assert dm.args["text"] == "FOI2026/00001 is due today (due Tuesday 31 March 2026)."
     fields = json.dumps([b for b in dm.args["blocks"] if b.get("fields")])
     for label in ("*Subject*\\nUse of force statistics 1", "*Due*\\nTue 31 Mar 2026", "*Working days left*\\ndue today",
@@ -100,26 +129,31 @@ def test_dm_thread_reply_and_digest_land_with_their_text_and_blocks(slack_ctx: C
 def test_a_429_is_waited_out_and_the_reminder_sent_once(slack_ctx: CommandContext, standin: SlackStandIn) -> None:
     add_case(slack_ctx, received=D("2026-03-02"), thread=False, created=FRESH)
     standin.fail_next("chat.postMessage", status=429, retry_after=1)
-    started = time.monotonic()
-    report = slack_sweeper(slack_ctx).run(at("2026-03-31", 9))
-    assert time.monotonic() - started >= 1.0  # Retry-After honoured
-    assert report.failed == 0 and report.reminders_sent == 1
-    assert len(posts(standin, ALICE)) == 2  # the 429, then the one that landed
-    slack_sweeper(slack_ctx).run(at("2026-03-31", 9, 5))
+    sweep = slack_sweeper(slack_ctx)
+    report = sweep.run(at("2026-03-31", 9))  # the sweep queues and returns: it never waits for Slack
+    assert report.reminders_sent == 1
+    wait_until(sweep.settled, what="the reminder delivered after the 429")
+    first, second = posts(standin, ALICE)  # the 429, then the one that landed
+    assert second.at - first.at >= 1.0  # Retry-After honoured
+    sweep.run(at("2026-03-31", 9, 5))
     assert len(posts(standin, ALICE)) == 2
     [row] = [r for r in ledger(slack_ctx) if r.recipient == ALICE]
     assert (row.state, row.attempts) == ("sent", 1)
 
 
-def test_a_server_error_leaves_the_reminder_for_the_next_sweep(slack_ctx: CommandContext, standin: SlackStandIn) -> None:
+def test_a_server_error_is_reconciled_then_sent_once(slack_ctx: CommandContext, standin: SlackStandIn) -> None:
     add_case(slack_ctx, received=D("2026-03-02"), thread=False, created=FRESH)
     standin.fail_next("chat.postMessage", status=500)
-    assert slack_sweeper(slack_ctx).run(at("2026-03-31", 9)).failed == 1
+    sweep = slack_sweeper(slack_ctx)
+    sweep.run(at("2026-03-31", 9))
     [row] = [r for r in ledger(slack_ctx) if r.recipient == ALICE]
-    assert row.state == "failed"
-    slack_sweeper(slack_ctx).run(at("2026-03-31", 9, 5))
+    assert row.state == "queued"  # not sent until Slack says so
+    wait_until(sweep.settled, what="the reminder delivered after the 500")
+    assert standin.calls_to("conversations.history")  # a 500 may have landed: checked before resending
+    sweep.run(at("2026-03-31", 9, 5))
+    assert len([c for c in posts(standin, ALICE)]) == 2  # the 500 and the one that landed
     [row] = [r for r in ledger(slack_ctx) if r.recipient == ALICE]
-    assert (row.state, row.attempts) == ("sent", 2)
+    assert (row.state, row.attempts) == ("sent", 1)
 
 
 def test_a_gone_channel_and_a_gone_user_fall_back_to_the_team_channel(slack_ctx: CommandContext,
@@ -127,8 +161,7 @@ def test_a_gone_channel_and_a_gone_user_fall_back_to_the_team_channel(slack_ctx:
     case_id = add_case(slack_ctx, received=D("2026-03-02"), created=FRESH)
     update_case(slack_ctx, case_id, channel_id="C_GONE1")  # the bot was removed from the case's channel
     standin.fail_next("chat.postMessage", error="user_not_found")  # and the assignee left
-    report = slack_sweeper(slack_ctx).run(at("2026-03-31", 9))
-    assert report.fallbacks == 2 and report.failed == 0
+    slack_sweeper(slack_ctx).run(at("2026-03-31", 9))
     fallbacks = [c for c in posts(standin, TEAM, thread=False) if "could not deliver" in json.dumps(c.args["blocks"])]
     notes = sorted(json.dumps(c.args["blocks"]) for c in fallbacks)
     assert len(notes) == 2
@@ -141,11 +174,13 @@ def test_a_gone_channel_and_a_gone_user_fall_back_to_the_team_channel(slack_ctx:
 
 @pytest.fixture
 def running_bot(slack_ctx: CommandContext, standin: SlackStandIn) -> Iterator[SlackSender]:
-    app = build_app(slack_ctx, slack_ctx.settings)
-    server = make_server(make_wsgi_app(app, slack_ctx.engine), host="127.0.0.1", port=0, threads=4)
+    bot = build_bot(slack_ctx, slack_ctx.settings).start()
+    wsgi = make_wsgi_app(bot.app, slack_ctx.engine, signing_secret=SECRET, queue_engine=bot.queue.engine)
+    server = make_server(wsgi, host="127.0.0.1", port=0, threads=4)
     threading.Thread(target=server.run, daemon=True).start()
     yield SlackSender(f"http://127.0.0.1:{server.effective_port}/slack/events", SECRET, standin)
     server.close()
+    bot.drain(timeout=30)
 
 
 def test_snooze_button_through_the_bolt_app(slack_ctx: CommandContext, standin: SlackStandIn,
@@ -166,9 +201,7 @@ def test_snooze_button_through_the_bolt_app(slack_ctx: CommandContext, standin: 
     assert status == 200
     [answer] = standin.wait_for("response_url")
     assert answer.args["response_type"] == "ephemeral" and answer.args["text"].startswith("Snoozed: I'll remind you")
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and not [r for r in ledger(slack_ctx) if r.snoozed_until]:
-        time.sleep(0.05)
+    wait_until(lambda: [r for r in ledger(slack_ctx) if r.snoozed_until], what="the snooze recorded")
     [row] = [r for r in ledger(slack_ctx) if r.recipient == ALICE]
     assert row.snoozed_until is not None and row.snoozed_until > D("2026-03-24")
 
@@ -191,13 +224,13 @@ def test_close_button_on_a_stale_clarification_closes_the_case(slack_ctx: Comman
                      "value": close["value"], "action_ts": "1.3"}],
     }
     assert running_bot.interaction(payload)[0] == 200
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
+
+    def closed() -> Case | None:
         with session_scope(slack_ctx.engine) as session:
             case = session.get(Case, case_id)
-            if case is not None and case.status == "closed":
-                break
-        time.sleep(0.05)
+            return case if case is not None and case.status == "closed" else None
+
+    case = wait_until(closed, what="the case closed")
     assert case is not None and case.status == "closed" and case.close_reason == "no clarification received"
 
 
@@ -224,7 +257,8 @@ def test_run_once_sends_through_slack_and_preview_lists_as_json(slack_ctx: Comma
     assert standin.calls_to("chat.postMessage") == []  # previews never send
     assert main(["reminders", "run-once", "--now", "2026-03-31T09:00"]) == 0
     out = capsys.readouterr().out
-    assert "Swept at 2026-03-31 09:00 Europe/London: 2 reminder(s) in 2 message(s), digest posted" in out
+    assert "Swept at 2026-03-31 09:00 Europe/London: 2 reminder(s) queued in 2 message(s), digest queued" in out
+    assert "Delivered 3 message(s) to Slack." in out
     assert len(standin.calls_to("chat.postMessage")) == 3
     assert main(["reminders", "preview", "--on", "2026-03-31", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == []  # already sent: nothing left for that day
@@ -249,28 +283,27 @@ def test_the_daily_trigger_fires_at_nine_london_time_on_both_sides_of_each_chang
 
 def test_the_scheduler_sweeps_at_start_and_shuts_down(slack_ctx: CommandContext) -> None:
     client = WebClient(token="xoxb-unused", base_url="http://127.0.0.1:9/api/")
-    scheduler = start_scheduler(slack_ctx, client, sender=FakeSender(), sweep_minutes=5)
+    scheduler = start_scheduler(slack_ctx, client, links=FakeSender(), sweep_minutes=5)
     try:
         assert {job.id for job in scheduler.get_jobs()} == {DAILY_JOB, SWEEP_JOB}
         job = scheduler.get_job(SWEEP_JOB).func
-        deadline = time.monotonic() + 10
-        while job.last_report is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert job.last_report is not None  # the catch-up sweep ran straight away
+        wait_until(lambda: job.last_report is not None, what="the catch-up sweep at start")
     finally:
         scheduler.shutdown(wait=True)
     assert not scheduler.running
 
 
-def test_one_process_at_a_time_is_elected_on_postgresql(database_url: str, reminder_settings: Settings) -> None:
+def test_one_process_at_a_time_leads_and_another_takes_over(database_url: str, reminder_settings: Settings) -> None:
     ctx = context_for(database_url, reminder_settings)
     other = context_for(database_url, reminder_settings)
+    first = Leadership(ctx.engine, interval=0.2).start()
+    second = Leadership(other.engine, interval=0.2).start()
     try:
-        with elected(ctx.engine) as first, elected(other.engine) as second:
-            assert first is True
-            assert second is (ctx.engine.dialect.name != "postgresql")
-        with elected(other.engine) as again:
-            assert again is True  # released after the sweep
+        assert first.is_leader() and not second.is_leader()
+        first.stop()  # the leader goes away: its lock goes with it
+        assert second.wait(30) and second.is_leader()
     finally:
+        first.stop()
+        second.stop()
         ctx.engine.dispose()
         other.engine.dispose()

@@ -17,13 +17,14 @@ from bot.reminders import ReminderSweeper
 from bot.slack.listeners.reminders import snooze_reminder
 from commands.base import CommandContext
 from storage.db import session_scope
-from storage.models import Case, CaseEvent
+from storage.models import Case, CaseEvent, OutboxItem
 from tests.reminders.conftest import (
     ALICE,
     LEAD,
     TEAM,
     UTC,
     FakeSender,
+    SweepAndDeliver,
     add_case,
     at,
     context_for,
@@ -113,7 +114,7 @@ def test_a_week_of_downtime_sends_one_late_summary_per_case_and_records_every_re
     sweeper(rctx, sender).run(at("2026-03-23", 9, 5))
     assert sender.posts == []
     # Down from Monday 23 March until Wednesday 1 April at 11:00.
-    report = ReminderSweeper(rctx, sender, name="back").run(at("2026-04-01", 11))
+    report = sweeper(rctx, sender, "back").run(at("2026-04-01", 11))
     for n in range(3):
         [dm] = sender.to(f"U_{n}")
         assert "overdue by 1 working day" in dm.text
@@ -126,7 +127,7 @@ def test_a_week_of_downtime_sends_one_late_summary_per_case_and_records_every_re
     per_message = Counter(r.message_ts for r in rows)
     assert set(per_message.values()) == {5}  # five ledger rows share each message
     assert report.late_messages == 6
-    ReminderSweeper(rctx, sender, name="again").run(at("2026-04-01", 11, 5))
+    sweeper(rctx, sender, "again").run(at("2026-04-01", 11, 5))
     assert len(sender.posts) == 3 * 2 + 1  # and the digest, once
 
 
@@ -168,12 +169,13 @@ def test_concurrent_sweepers_send_each_reminder_once(rctx: CommandContext, datab
         add_case(rctx, received=D("2026-03-02") + timedelta(days=n % 12), assignee=f"U_{n % 7}",
                  thread=n % 3 != 0)
     contexts = [context_for(database_url, load_settings()) for _ in range(4)]
-    sweepers = [ReminderSweeper(c, sender, name=f"worker-{i}") for i, c in enumerate(contexts)]
+    # Four processes, each sweeping and delivering at the same moment.
+    sweepers = [sweeper(c, sender, f"worker-{i}") for i, c in enumerate(contexts)]
     errors: list[BaseException] = []
     for moment in [at(day, 9, 1) for day in ("2026-03-24", "2026-03-25", "2026-03-26", "2026-03-31", "2026-04-02")]:
         barrier = threading.Barrier(len(sweepers))
 
-        def work(s: ReminderSweeper, moment: datetime = moment, barrier: threading.Barrier = barrier) -> None:
+        def work(s: SweepAndDeliver, moment: datetime = moment, barrier: threading.Barrier = barrier) -> None:
             try:
                 barrier.wait()
                 s.run(moment)
@@ -203,6 +205,12 @@ def test_concurrent_sweepers_send_each_reminder_once(rctx: CommandContext, datab
     assert len(digests) == 5  # one per working day, whoever won
 
 
+def outbox_items(ctx: CommandContext, channel: str) -> list[OutboxItem]:
+    with session_scope(ctx.engine) as session:
+        return [i for i in session.exec(select(OutboxItem).order_by(OutboxItem.id)).all()
+                if i.payload.get("channel") == channel]
+
+
 def test_a_failed_send_is_retried_by_the_next_sweep_and_sent_once(rctx: CommandContext) -> None:
     sender = FakeSender()
     add_case(rctx, received=D("2026-03-02"))
@@ -211,12 +219,15 @@ def test_a_failed_send_is_retried_by_the_next_sweep_and_sent_once(rctx: CommandC
     report = sweep.run(at("2026-03-24", 9))
     assert report.failed == 1 and sender.to(ALICE) == []
     [row] = [r for r in ledger(rctx) if r.recipient == ALICE]
-    assert (row.state, row.attempts, row.last_error) == ("failed", 1, "internal_error")
+    assert row.state == "queued"  # owned by the outbox until Slack says ok: no sweep claims it again
+    [item] = outbox_items(rctx, ALICE)
+    assert (item.state, item.attempts, item.last_error) == ("pending", 1, "internal_error")
     sweep.run(at("2026-03-24", 9, 5))
     sweep.run(at("2026-03-24", 9, 10))
     assert len(sender.to(ALICE)) == 1
     [row] = [r for r in ledger(rctx) if r.recipient == ALICE]
-    assert (row.state, row.attempts) == ("sent", 2)
+    [item] = outbox_items(rctx, ALICE)
+    assert (row.state, row.attempts, item.state, item.attempts) == ("sent", 1, "sent", 2)
 
 
 def test_an_outage_never_abandons_a_reminder_but_a_refused_message_is_given_up(rctx: CommandContext) -> None:
@@ -230,8 +241,10 @@ def test_an_outage_never_abandons_a_reminder_but_a_refused_message_is_given_up(r
     for n in range(16):
         sweep.run(start + timedelta(minutes=5 * n))
     rows = {r.recipient: r for r in ledger(rctx)}
-    assert (rows[ALICE].state, rows[ALICE].attempts) == ("sent", 16)
-    assert (rows["U_BOB"].state, rows["U_BOB"].attempts, rows["U_BOB"].last_error) == ("abandoned", 10, "invalid_blocks")
+    # Ten failed deliveries give the message up; the reminder is not: the next sweep queues it again.
+    assert (rows[ALICE].state, rows[ALICE].attempts) == ("sent", 2)
+    assert [i.state for i in outbox_items(rctx, ALICE)] == ["dead", "sent"]
+    assert (rows["U_BOB"].state, rows["U_BOB"].attempts, rows["U_BOB"].last_error) == ("abandoned", 1, "invalid_blocks")
     assert len(sender.to(ALICE)) == 1 and sender.to("U_BOB") == []
 
 
@@ -246,7 +259,7 @@ def test_an_unreachable_assignee_falls_back_to_the_team_channel(rctx: CommandCon
     assert "FOI2026/00001" in fallback.text
     [row] = [r for r in ledger(rctx) if r.recipient == ALICE]
     assert (row.state, row.last_error, row.channel) == ("sent", "fallback:account_inactive", TEAM)
-    assert "U_ALICE" not in caplog.text and "assignee cannot be reached (account_inactive)" in caplog.text
+    assert "U_ALICE" not in caplog.text and "destination unreachable (account_inactive)" in caplog.text
     sweeper(rctx, sender).run(at("2026-03-24", 9, 30))
     assert len([p for p in sender.to(TEAM, thread=False) if "FOI digest" not in p.text]) == 1
 
@@ -396,7 +409,7 @@ def test_a_sweep_issues_the_same_few_queries_for_ten_or_two_hundred_cases(tmp_pa
         try:
             for moment in (at("2026-03-24", 9), at("2026-03-24", 9, 5)):
                 counts.append(0)
-                report = sweeper(ctx, FakeSender()).run(moment)
+                report = ReminderSweeper(ctx, FakeSender(), name="counted").run(moment)
                 if moment.minute == 0:
                     assert report.reminders_sent == 2 * cases and report.candidates == cases
         finally:
@@ -407,4 +420,5 @@ def test_a_sweep_issues_the_same_few_queries_for_ten_or_two_hundred_cases(tmp_pa
     small, large = queries_for(10), queries_for(200)
     assert small == large
     sending, idle = large
-    assert sending <= 6 and idle == 2  # ledger + candidates, then nothing to claim
+    # BEGIN and the ledger, the candidates, the claim and the outbox rows, each one statement however many.
+    assert sending <= 10 and idle <= 5

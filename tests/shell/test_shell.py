@@ -76,7 +76,7 @@ def test_every_subcommand_in_one_session(workdir: Path) -> None:
         ("/foi show", "Give the case reference, e.g. FOI2026/00042."),
         ("/foi show FOI2026/00099", "There is no case FOI2026/00099."),
         ("/foi show 42", "`42` is not a case reference."),
-        ("/foi new", "Give the request text after `/foi new`."),
+        ("/foi new", "Give the request text after `/foi new` (in Slack, `/foi new` alone opens the form)."),
         ("/foi new Outcome 21 figures received:2018-02-30", "`2018-02-30` is not a valid received date"),
         ("/foi new Outcome 21 figures received:2999-01-01", "is in the future"),
         ("/foi new received:2018-02-09", "Give the request text as well"),

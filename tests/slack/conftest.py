@@ -1,10 +1,14 @@
-"""The real Bolt app over real HTTP on loopback, talking to the local Slack stand-in."""
+"""The real Bolt app over real HTTP on loopback, talking to the local Slack stand-in.
+
+The bot runs as in production: acknowledgements on the request thread, jobs in the durable queue, workers
+and the outbox deliverer in background threads. Tests wait for what they expect to see (a call reaching
+the stand-in, a row in the database) with generous ceilings, never for a fixed time.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +16,7 @@ import pytest
 
 from bot.config import load_settings
 from bot.runtime import build_context
-from bot.slack.app import build_app
+from bot.slack.app import SlackBot, build_bot
 from bot.slack.server import make_server, make_wsgi_app
 from commands.base import CommandContext
 from tests.support.signing import SlackSender
@@ -28,6 +32,14 @@ class RunningBot:
     standin: SlackStandIn
     ctx: CommandContext
     sender: SlackSender
+    slack: SlackBot
+
+    def idle(self, timeout: float = 60.0) -> None:
+        """Wait until every queued job has run and everything owed to Slack is delivered (or waiting)."""
+        from tests.support.waiting import wait_until
+
+        wait_until(lambda: self.slack.queue.depth() == 0 and self.slack.deliverer.pending() == 0
+                   and (self.slack.pool is None or self.slack.pool.busy == 0), timeout=timeout)
 
 
 @pytest.fixture
@@ -36,20 +48,30 @@ def slack_env(clean_env: Path, monkeypatch: pytest.MonkeyPatch, standin: SlackSt
     monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
     monkeypatch.setenv("SLACK_API_URL", standin.api_url)
     monkeypatch.setenv("FOI_TEAM_CHANNEL", TEAM_CHANNEL)
+    monkeypatch.setenv("FOI_OUTBOX_BACKOFF", "0.05")
     return clean_env
+
+
+def start_bot(standin: SlackStandIn) -> tuple[RunningBot, object]:
+    settings = load_settings()
+    ctx = build_context(settings)
+    slack = build_bot(ctx, settings).start()
+    wsgi = make_wsgi_app(slack.app, ctx.engine, signing_secret=settings.slack_signing_secret,
+                         queue_engine=slack.queue.engine, max_body=settings.max_body_bytes)
+    server = make_server(wsgi, host="127.0.0.1", port=0, threads=8, max_body=settings.max_body_bytes)
+    threading.Thread(target=server.run, daemon=True).start()
+    url = f"http://127.0.0.1:{server.effective_port}/slack/events"
+    return RunningBot(url=url, standin=standin, ctx=ctx, sender=SlackSender(url, SECRET, standin), slack=slack), server
+
+
+def stop_bot(bot: RunningBot, server: object) -> None:
+    server.close()  # type: ignore[attr-defined]
+    bot.slack.drain(timeout=30)
+    bot.ctx.engine.dispose()
 
 
 @pytest.fixture
 def bot(slack_env: Path, standin: SlackStandIn) -> Iterator[RunningBot]:
-    settings = load_settings()
-    ctx = build_context(settings)
-    executor = ThreadPoolExecutor(max_workers=8)
-    app = build_app(ctx, settings, listener_executor=executor)
-    server = make_server(make_wsgi_app(app, ctx.engine), host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.effective_port}/slack/events"
-    yield RunningBot(url=url, standin=standin, ctx=ctx, sender=SlackSender(url, SECRET, standin))
-    executor.shutdown(wait=True)  # lazy listeners finish before the database goes away
-    server.close()
-    ctx.engine.dispose()
+    running, server = start_bot(standin)
+    yield running
+    stop_bot(running, server)

@@ -9,7 +9,7 @@ import urllib.request
 from sqlmodel import select
 
 from storage.db import session_scope
-from storage.models import Case, CaseEvent
+from storage.models import Case, CaseEvent, OutboxItem
 from tests.slack.conftest import SECRET, TEAM_CHANNEL
 
 
@@ -84,7 +84,7 @@ def test_signing_secret_used_in_tests_is_the_configured_one(bot) -> None:
 def test_healthz_checks_the_database(bot) -> None:
     with urllib.request.urlopen(bot.url.replace("/slack/events", "/healthz"), timeout=5) as response:
         assert response.status == 200
-        assert json.loads(response.read()) == {"status": "ok", "database": "ok"}
+        assert json.loads(response.read()) == {"status": "ok", "database": "ok", "queue": "ok"}
 
 
 def test_message_shortcut_opens_the_prefilled_form_and_submit_registers_once(bot) -> None:
@@ -147,10 +147,12 @@ def test_slack_refusing_the_card_still_keeps_the_case_and_says_so(bot) -> None:
     bot.standin.fail_next("chat.postMessage", error="not_in_channel")
     bot.sender.command("new A request about drones received:2026-03-02")
     told = bot.standin.wait_for("response_url", count=2)
-    assert any("Slack refused the case card (not_in_channel)" in c.args["text"] for c in told)
+    assert any("refused the case card for FOI2026/00001 (not_in_channel)" in c.args["text"] for c in told)
     with session_scope(bot.ctx.engine) as session:
         [case] = session.exec(select(Case)).all()
+        [card] = session.exec(select(OutboxItem).where(OutboxItem.kind == "card")).all()
     assert case.reference == "FOI2026/00001" and case.thread_ts is None
+    assert card.state == "dead" and card.last_error == "not_in_channel"  # kept for `foi-bot outbox retry`
 
 
 def test_an_unexpected_failure_is_told_to_the_person(bot, monkeypatch) -> None:

@@ -1,8 +1,15 @@
 """A local stand-in for Slack's Web API: records every call and answers the way Slack does.
 
 Serves `/api/<method>` (JSON, form or query-string arguments), the `upload_url` that
-`files.getUploadURLExternal` hands out, and `response_url`s. Tests can make the next call to a method
-fail with an HTTP status (429 with Retry-After, 500) or a Slack error (`channel_not_found`).
+`files.getUploadURLExternal` hands out, and `response_url`s. It keeps the messages it was sent, with their
+metadata, so `conversations.history` and `conversations.replies` answer as Slack would (reconciliation
+reads them).
+
+Faults, each for the next call to a method or at random for a share of calls:
+- an HTTP status (429 with Retry-After, 500) or a Slack error (`channel_not_found`), with nothing stored;
+- ``slow``: the message is stored (Slack accepted it) but the answer comes after a delay, so a client with
+  a shorter timeout never hears that it landed;
+- ``reset``: the message is stored, then the connection is dropped without an answer.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ class Call:
     args: dict[str, Any]
     headers: dict[str, str]
     raw: bytes = b""
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -30,6 +38,8 @@ class Failure:
     status: int = 200
     error: str | None = None
     retry_after: int | None = None
+    slow: float = 0.0  # accepted, answered after this many seconds
+    reset: bool = False  # accepted, connection dropped without an answer
 
 
 @dataclass
@@ -39,12 +49,20 @@ class SlackStandIn:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     channel_members: dict[str, list[str]] = field(default_factory=dict)
     threads: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
+    #: method -> (share of calls, [Failure, ...]) for faults injected at random (a seeded generator).
+    random_faults: dict[str, tuple[float, list[Failure]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        import random
+
         self._ts = itertools.count(1)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
+        self._random = random.Random(1234)
+        self._ts_lock = threading.Lock()
+        self._last_ts = 0.0
 
     # -- control -----------------------------------------------------------------------------------
     @property
@@ -60,8 +78,28 @@ class SlackStandIn:
     def response_url(self, key: str = "r1") -> str:
         return f"{self.url}/response/{key}"
 
-    def fail_next(self, method: str, *, status: int = 200, error: str | None = None, retry_after: int | None = None) -> None:
-        self.failures.setdefault(method, []).append(Failure(status=status, error=error, retry_after=retry_after))
+    def fail_next(self, method: str, *, status: int = 200, error: str | None = None, retry_after: int | None = None,
+                  slow: float = 0.0, reset: bool = False, times: int = 1) -> None:
+        with self._lock:
+            self.failures.setdefault(method, []).extend(
+                Failure(status=status, error=error, retry_after=retry_after, slow=slow, reset=reset) for _ in range(times))
+
+    def fail_randomly(self, method: str, share: float, failures: list[Failure]) -> None:
+        """Make ``share`` of the calls to ``method`` fail, each with one of ``failures`` (seeded, repeatable)."""
+        with self._lock:
+            self.random_faults[method] = (share, failures)
+
+    def stop_failing(self) -> None:
+        with self._lock:
+            self.failures.clear()
+            self.random_faults.clear()
+
+    def messages(self, channel: str) -> list[dict[str, Any]]:
+        """Every message that landed in a channel (top level and threads), oldest first."""
+        with self._lock:
+            top = list(self.history.get(channel, []))
+            replies = [m for (c, _ts), thread in self.threads.items() if c == channel for m in thread]
+        return sorted(top + replies, key=lambda m: float(m["ts"]))
 
     def start(self) -> SlackStandIn:
         standin = self
@@ -92,7 +130,7 @@ class SlackStandIn:
         with self._lock:
             return [c for c in self.calls if c.method == method]
 
-    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0, where: Any = None) -> list[Call]:
+    def wait_for(self, method: str, count: int = 1, timeout: float = 60.0, where: Any = None) -> list[Call]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             found = [c for c in self.calls_to(method) if where is None or where(c)]
@@ -129,6 +167,25 @@ class SlackStandIn:
             self.calls.append(Call(method, args, headers, body))
             queue = self.failures.get(method) or []
             failure = queue.pop(0) if queue else None
+            if failure is None and method in self.random_faults:
+                share, kinds = self.random_faults[method]
+                if self._random.random() < share:
+                    failure = self._random.choice(kinds)
+        if failure is not None and (failure.slow or failure.reset):
+            answer = self._answer(method, args)  # Slack accepted it...
+            if failure.reset:
+                request.close_connection = True
+                try:
+                    request.connection.shutdown(2)
+                except OSError:
+                    pass
+                return
+            time.sleep(failure.slow)  # ...but the answer comes too late for the client
+            try:
+                self._send(request, 200, json.dumps(answer).encode(), "application/json")
+            except OSError:
+                pass
+            return
         if failure is not None and failure.status != 200:
             extra = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             payload = json.dumps({"ok": False, "error": "ratelimited" if failure.status == 429 else "internal_error"})
@@ -165,7 +222,10 @@ class SlackStandIn:
         return args
 
     def _next_ts(self) -> str:
-        return f"{1_700_000_000 + next(self._ts)}.{next(self._ts):06d}"
+        """Message timestamps as Slack makes them: the time it was posted, unique (µs apart at least)."""
+        with self._ts_lock:
+            self._last_ts = max(time.time(), self._last_ts + 1e-6)
+            return f"{self._last_ts:.6f}"
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
@@ -177,18 +237,32 @@ class SlackStandIn:
                 return {"ok": False, "error": "channel_not_found"}
             ts = args.get("ts") if method == "chat.update" else self._next_ts()
             message = {"ts": ts, "text": args.get("text", ""), "blocks": args.get("blocks"), "user": "UBOT"}
-            if args.get("thread_ts"):
-                message["thread_ts"] = args["thread_ts"]
-                with self._lock:
-                    self.threads.setdefault((channel, args["thread_ts"]), []).append(message)
+            if args.get("metadata"):
+                meta = args["metadata"]
+                message["metadata"] = json.loads(meta) if isinstance(meta, str) else meta
             # A DM to a user id opens an IM channel, as Slack does.
             answered_channel = "D" + channel[1:] if channel.startswith(("U", "W")) else channel
+            if method == "chat.postMessage":
+                with self._lock:
+                    if args.get("thread_ts"):
+                        message["thread_ts"] = args["thread_ts"]
+                        self.threads.setdefault((answered_channel, args["thread_ts"]), []).append(message)
+                    else:
+                        self.history.setdefault(answered_channel, []).append(message)
             return {"ok": True, "channel": answered_channel, "ts": ts, "message": message}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": self._next_ts()}
         if method == "conversations.replies":
             key = (args.get("channel", ""), args.get("ts", ""))
-            return {"ok": True, "messages": [{"ts": key[1]}] + self.threads.get(key, []), "has_more": False}
+            oldest = float(args.get("oldest") or 0)
+            with self._lock:
+                replies = [m for m in self.threads.get(key, []) if float(m["ts"]) >= oldest]
+            return {"ok": True, "messages": [{"ts": key[1]}] + replies, "has_more": False}
+        if method == "conversations.history":
+            oldest = float(args.get("oldest") or 0)
+            with self._lock:
+                found = [m for m in self.history.get(args.get("channel", ""), []) if float(m["ts"]) >= oldest]
+            return {"ok": True, "messages": list(reversed(found)), "has_more": False}
         if method == "conversations.members":
             return {"ok": True, "members": self.channel_members.get(args.get("channel", ""), []),
                     "response_metadata": {"next_cursor": ""}}

@@ -1,39 +1,16 @@
-"""Buttons on case cards and replies. Every action is idempotent: a double click changes nothing twice."""
+"""Buttons on case cards. Every action is idempotent: a double click changes nothing twice (the command
+layer reads the case under a row lock and says what already happened)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any
-
-from slack_bolt import Ack, App, Respond
-
-from bot.slack.surface import SlackSurface
-from commands.base import CommandContext, Invocation
-from commands.registry import dispatch
+from bot.slack.listeners.intake import run_clicked
+from bot.slack.routes import Routes, SlackJob
 
 
-def invocation_from_action(body: dict[str, Any], text: str) -> Invocation:
-    container = body.get("container") or {}
-    return Invocation(
-        user=body["user"]["id"],
-        text=text,
-        now=datetime.now(timezone.utc),
-        surface="slack",
-        channel=(body.get("channel") or {}).get("id") or container.get("channel_id"),
-        thread_ts=container.get("thread_ts") or container.get("message_ts"),
-        trigger_id=body.get("trigger_id"),
-    )
+def assign_me(job: SlackJob) -> None:
+    reference = job.body["actions"][0]["value"]
+    run_clicked(job, f"assign {reference} me")
 
 
-def register(app: App, ctx: CommandContext, surface: SlackSurface) -> None:
-    def acknowledge(ack: Ack) -> None:
-        ack()
-
-    def assign_me(body: dict[str, Any], respond: Respond) -> None:
-        reference = body["actions"][0]["value"]
-        invocation = invocation_from_action(body, f"assign {reference} me")
-        reply = dispatch(ctx, invocation)
-        reply.ephemeral = True
-        surface.deliver(reply, user=invocation.user, channel=invocation.channel, respond=respond)
-
-    app.action("case_assign_me")(ack=acknowledge, lazy=[assign_me])
+def register(routes: Routes) -> None:
+    routes.action("case_assign_me", assign_me)

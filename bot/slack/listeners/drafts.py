@@ -11,17 +11,14 @@ from __future__ import annotations
 import json
 import logging
 import re
-from datetime import datetime, timezone
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.slack.listeners import intake
-from bot.slack.listeners.actions import invocation_from_action
-from bot.slack.surface import SlackSurface, slack_error
-from commands.base import CommandContext, CommandError, Reply
+from bot.slack.listeners.intake import run_clicked
+from bot.slack.routes import Routes, SlackJob, tell
+from commands.base import CommandError
 from commands.drafts import (
     APPROVE_ACTION,
     CASE_DRAFT_ACTION,
@@ -34,7 +31,7 @@ from commands.drafts import (
     request_changes,
     save_edited_draft,
 )
-from commands.registry import dispatch
+from commands.markup import user_ref
 from commands.rules.letters import tidy
 
 log = logging.getLogger(__name__)
@@ -147,130 +144,98 @@ def _where(body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def register(app: App, ctx: CommandContext, surface: SlackSurface) -> None:
+def retire_buttons(job: SlackJob, note: str) -> None:
+    """Replace the clicked message's buttons with who did what, so nobody approves or sends twice."""
+    message = job.body.get("message") or {}
+    channel = (job.body.get("channel") or {}).get("id")
+    if not message.get("blocks") or not channel:
+        return
+    blocks = [b for b in message["blocks"] if b.get("type") != "actions"]
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
+    job.out.update(message.get("text") or note, channel=channel, ts=message["ts"], blocks=blocks)
+
+
+def approve_clicked(job: SlackJob) -> None:
+    reference, version = parse_value(job.body["actions"][0]["value"])
+    reply = run_clicked(job, f"approve {reference}" + (f" v{version}" if version else ""))
+    if not reply.is_error and reply.thread_posts:
+        retire_buttons(job, f":white_check_mark: Approved by {user_ref(job.body['user']['id'])}")
+
+
+def sent_clicked(job: SlackJob) -> None:
+    reference, version = parse_value(job.body["actions"][0]["value"])
+    reply = run_clicked(job, f"sent {reference}" + (f" v{version}" if version else ""))
+    if not reply.is_error and reply.thread_posts:
+        retire_buttons(job, f":outbox_tray: Marked as sent by {user_ref(job.body['user']['id'])}")
+
+
+def draft_clicked(job: SlackJob) -> None:
+    reference, _version = parse_value(job.body["actions"][0]["value"])
+    run_clicked(job, f"draft {reference}")
+
+
+def submit_changes(job: SlackJob) -> None:
+    body = job.body
+    user = body["user"]["id"]
+    metadata = json.loads(body["view"].get("private_metadata") or "{}")
+    text = body["view"]["state"]["values"]["changes"]["value"]["value"].strip()
+    try:
+        reply = request_changes(job.ctx, metadata["reference"], version=metadata.get("version"), user=user, text=text,
+                                now=job.now)
+    except CommandError as exc:
+        job.out.ephemeral(exc.problem, user=user, channel=metadata.get("channel"), thread_ts=metadata.get("thread_ts"))
+        return
+    job.out.reply(reply, user=user, channel=metadata.get("channel"), thread_ts=metadata.get("thread_ts"))
+
+
+def submit_edit(job: SlackJob) -> None:
+    body = job.body
+    user = body["user"]["id"]
+    metadata = json.loads(body["view"].get("private_metadata") or "{}")
+    try:
+        reply = save_edited_draft(job.ctx, metadata["reference"], base_version=int(metadata["version"]), user=user,
+                                  text=edited_text(body["view"]), now=job.now)
+    except CommandError as exc:
+        job.out.ephemeral(exc.problem, user=user, channel=metadata.get("channel"), thread_ts=metadata.get("thread_ts"))
+        return
+    job.out.reply(reply, user=user, channel=metadata.get("channel"), thread_ts=metadata.get("thread_ts"))
+
+
+def check_changes(body: dict[str, Any]) -> dict[str, str] | None:
+    value = body["view"]["state"]["values"].get("changes", {}).get("value", {}).get("value") or ""
+    return None if value.strip() else {"changes": "Say what needs changing."}
+
+
+def check_edit(body: dict[str, Any]) -> dict[str, str] | None:
+    return None if edited_text(body["view"]).strip() else {"part0": "The letter cannot be empty."}
+
+
+def register(routes: Routes) -> None:
     if handle_thread_reply not in intake.THREAD_REPLY_HANDLERS:
         intake.THREAD_REPLY_HANDLERS.append(handle_thread_reply)
+    ctx = routes.ctx
 
-    def acknowledge(ack: Ack) -> None:
-        ack()
-
-    def run(body: dict[str, Any], respond: Respond, text: str) -> Reply:
-        invocation = invocation_from_action(body, text)
-        reply = dispatch(ctx, invocation)
-        reply.ephemeral = True  # the thread posts are public; the answer to the clicker is theirs alone
-        surface.deliver(reply, user=invocation.user, channel=invocation.channel, respond=respond)
-        return reply
-
-    def retire_buttons(client: WebClient, body: dict[str, Any], note: str) -> None:
-        """Replace the clicked message's buttons with who did what, so nobody approves or sends twice."""
-        message = body.get("message") or {}
-        channel = (body.get("channel") or {}).get("id")
-        if not message.get("blocks") or not channel:
-            return
-        blocks = [b for b in message["blocks"] if b.get("type") != "actions"]
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
-        try:
-            client.chat_update(channel=channel, ts=message["ts"], text=message.get("text") or note, blocks=blocks)
-        except SlackApiError as exc:
-            log.warning("draft message not updated: %s", slack_error(exc))
-
-    def approve_clicked(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+    def changes_clicked(body: dict[str, Any], client: WebClient) -> None:
         reference, version = parse_value(body["actions"][0]["value"])
-        reply = run(body, respond, f"approve {reference}" + (f" v{version}" if version else ""))
-        if not reply.is_error and reply.thread_posts:
-            retire_buttons(client, body, f":white_check_mark: Approved by <@{body['user']['id']}>")
+        client.views_open(trigger_id=body["trigger_id"], view=changes_form(reference, version, _where(body)))
 
-    def sent_clicked(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        reference, version = parse_value(body["actions"][0]["value"])
-        reply = run(body, respond, f"sent {reference}" + (f" v{version}" if version else ""))
-        if not reply.is_error and reply.thread_posts:
-            retire_buttons(client, body, f":outbox_tray: Marked as sent by <@{body['user']['id']}>")
-
-    def regenerate_clicked(body: dict[str, Any], respond: Respond) -> None:
-        reference, _version = parse_value(body["actions"][0]["value"])
-        run(body, respond, f"draft {reference}")
-
-    def case_draft_clicked(body: dict[str, Any], respond: Respond) -> None:
-        reference, _version = parse_value(body["actions"][0]["value"])
-        run(body, respond, f"draft {reference}")
-
-    def changes_clicked(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        reference, version = parse_value(body["actions"][0]["value"])
-        try:
-            client.views_open(trigger_id=body["trigger_id"], view=changes_form(reference, version, _where(body)))
-        except SlackApiError as exc:
-            respond(text=f"Slack would not open the form ({slack_error(exc)}). Use `/foi changes {reference} …`.",
-                    response_type="ephemeral", replace_original=False)
-
-    def edit_clicked(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+    def edit_clicked(body: dict[str, Any], client: WebClient) -> None:
         reference, version = parse_value(body["actions"][0]["value"])
         try:
             number, text, _title = draft_for_edit(ctx, reference, version)
         except CommandError as exc:
-            respond(text=exc.problem, response_type="ephemeral", replace_original=False)
+            tell(body, exc.problem)
             return
         if len(edit_chunks(text)[0]) > MAX_EDIT_PARTS:
-            respond(text="This letter is too long to edit in a Slack form; edit the .md file and post it instead.",
-                    response_type="ephemeral", replace_original=False)
+            tell(body, "This letter is too long to edit in a Slack form; edit the .md file and post it instead.")
             return
-        try:
-            client.views_open(trigger_id=body["trigger_id"], view=edit_form(reference, number, text, _where(body)))
-        except SlackApiError as exc:
-            respond(text=f"Slack would not open the form ({slack_error(exc)}).", response_type="ephemeral",
-                    replace_original=False)
+        client.views_open(trigger_id=body["trigger_id"], view=edit_form(reference, number, text, _where(body)))
 
-    app.action(APPROVE_ACTION)(ack=acknowledge, lazy=[approve_clicked])
-    app.action(SENT_ACTION)(ack=acknowledge, lazy=[sent_clicked])
-    app.action(REGENERATE_ACTION)(ack=acknowledge, lazy=[regenerate_clicked])
-    app.action(CASE_DRAFT_ACTION)(ack=acknowledge, lazy=[case_draft_clicked])
-    app.action(CHANGES_ACTION)(ack=acknowledge, lazy=[changes_clicked])
-    app.action(EDIT_ACTION)(ack=acknowledge, lazy=[edit_clicked])
-
-    def tell(client: WebClient, metadata: dict[str, Any], user: str, text: str) -> None:
-        try:
-            if metadata.get("channel"):
-                client.chat_postEphemeral(channel=metadata["channel"], user=user, text=text,
-                                          thread_ts=metadata.get("thread_ts"))
-            else:
-                client.chat_postMessage(channel=user, text=text)
-        except SlackApiError as exc:
-            log.warning("could not tell the user: %s", slack_error(exc))
-
-    def check_changes(ack: Ack, body: dict[str, Any]) -> None:
-        value = body["view"]["state"]["values"].get("changes", {}).get("value", {}).get("value") or ""
-        if not value.strip():
-            ack(response_action="errors", errors={"changes": "Say what needs changing."})
-            return
-        ack()
-
-    def submit_changes(body: dict[str, Any], client: WebClient) -> None:
-        user = body["user"]["id"]
-        metadata = json.loads(body["view"].get("private_metadata") or "{}")
-        text = body["view"]["state"]["values"]["changes"]["value"]["value"].strip()
-        try:
-            reply = request_changes(ctx, metadata["reference"], version=metadata.get("version"), user=user, text=text,
-                                    now=datetime.now(timezone.utc))
-        except CommandError as exc:
-            tell(client, metadata, user, exc.problem)
-            return
-        surface.deliver(reply, user=user, channel=metadata.get("channel"), thread_ts=metadata.get("thread_ts"))
-
-    def check_edit(ack: Ack, body: dict[str, Any]) -> None:
-        if not edited_text(body["view"]).strip():
-            ack(response_action="errors", errors={"part0": "The letter cannot be empty."})
-            return
-        ack()
-
-    def submit_edit(body: dict[str, Any], client: WebClient) -> None:
-        user = body["user"]["id"]
-        metadata = json.loads(body["view"].get("private_metadata") or "{}")
-        try:
-            reply = save_edited_draft(ctx, metadata["reference"], base_version=int(metadata["version"]), user=user,
-                                      text=edited_text(body["view"]), now=datetime.now(timezone.utc))
-        except CommandError as exc:
-            tell(client, metadata, user, exc.problem)
-            return
-        surface.deliver(reply, user=user, channel=metadata.get("channel"), thread_ts=metadata.get("thread_ts"))
-
-    app.view(CHANGES_CALLBACK)(ack=check_changes, lazy=[submit_changes])
-    app.view(EDIT_CALLBACK)(ack=check_edit, lazy=[submit_edit])
+    routes.action(APPROVE_ACTION, approve_clicked)
+    routes.action(SENT_ACTION, sent_clicked)
+    routes.action(REGENERATE_ACTION, draft_clicked)
+    routes.action(CASE_DRAFT_ACTION, draft_clicked)
+    routes.action(CHANGES_ACTION, fast=changes_clicked)
+    routes.action(EDIT_ACTION, fast=edit_clicked)
+    routes.view(CHANGES_CALLBACK, submit_changes, check=check_changes)
+    routes.view(EDIT_CALLBACK, submit_edit, check=check_edit)

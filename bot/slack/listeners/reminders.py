@@ -7,16 +7,12 @@ idempotent: a double-click snoozes to the same day, and closing an already close
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
-from typing import Any
-
-from slack_bolt import Ack, App, Respond
+from datetime import datetime
 
 from bot.reminder_messages import CLOSE_ACTION, OPEN_THREAD_ACTION, SNOOZE_ACTION
-from bot.slack.listeners.actions import invocation_from_action
-from bot.slack.surface import SlackSurface
+from bot.slack.listeners.intake import run_clicked
+from bot.slack.routes import Routes, SlackJob
 from commands.base import CommandContext
-from commands.registry import dispatch
 from commands.rules.clock import describe
 from commands.rules.reminder_plan import snooze_until
 from storage.db import session_scope
@@ -49,23 +45,19 @@ def snooze_reminder(ctx: CommandContext, value: str, now: datetime) -> str:
             "Its statutory date still shows in the team's daily digest.")
 
 
-def register(app: App, ctx: CommandContext, surface: SlackSurface) -> None:
-    def acknowledge(ack: Ack) -> None:
-        ack()
+def snooze_clicked(job: SlackJob) -> None:
+    text = snooze_reminder(job.ctx, job.body["actions"][0].get("value", ""), job.now)
+    channel = (job.body.get("channel") or {}).get("id")
+    job.out.ephemeral(text, user=job.body["user"]["id"], channel=channel, response_url=job.body.get("response_url"))
 
-    def snooze_clicked(body: dict[str, Any], respond: Respond) -> None:
-        value = body["actions"][0].get("value", "")
-        text = snooze_reminder(ctx, value, datetime.now(timezone.utc))
-        respond(text=text, response_type="ephemeral", replace_original=False)
 
-    def close_clicked(body: dict[str, Any], respond: Respond) -> None:
-        reference, _, reason = body["actions"][0].get("value", "").partition("|")
-        invocation = invocation_from_action(body, f"close {reference} {reason or 'closed from a reminder'}")
-        reply = dispatch(ctx, invocation)
-        reply.ephemeral = True
-        surface.deliver(reply, user=invocation.user, channel=invocation.channel, respond=respond)
+def close_clicked(job: SlackJob) -> None:
+    reference, _, reason = job.body["actions"][0].get("value", "").partition("|")
+    run_clicked(job, f"close {reference} {reason or 'closed from a reminder'}")
 
-    app.action(SNOOZE_ACTION)(ack=acknowledge, lazy=[snooze_clicked])
-    app.action(CLOSE_ACTION)(ack=acknowledge, lazy=[close_clicked])
+
+def register(routes: Routes) -> None:
+    routes.action(SNOOZE_ACTION, snooze_clicked)
+    routes.action(CLOSE_ACTION, close_clicked)
     # A URL button still sends an interaction; acknowledging it keeps Slack from showing an error.
-    app.action(OPEN_THREAD_ACTION)(acknowledge)
+    routes.action(OPEN_THREAD_ACTION)
