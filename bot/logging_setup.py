@@ -18,9 +18,10 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 from contextvars import ContextVar
 from datetime import datetime, timezone
+
+from commands.rules.personal_data import mask_contacts
 
 #: The id of the HTTP request or job being handled (set by the server and the workers).
 request_id: ContextVar[str | None] = ContextVar("foi_bot_request_id", default=None)
@@ -29,37 +30,11 @@ request_id: ContextVar[str | None] = ContextVar("foi_bot_request_id", default=No
 MAX_MESSAGE = 4000
 REDACTED = "[redacted]"
 
-_TOKEN = r"(?<![A-Za-z0-9-])(?:xox[abposer]|xapp)-[A-Za-z0-9-]++"
-# An address: a local part entered only where one starts, then @ or its URL encodings.
-_EMAIL = r"(?<![\w.+%-])(?:[\w.+-]|%(?!40)[0-9A-Fa-f]{2})++(?:@|%40|&#64;|&#x40;)[\w-]++(?:\.[\w-]++)++"
-# UK telephone numbers: +44 or 0, then 9-10 digits in the usual groupings.
-_PHONE = r"(?<![\w+])(?:\+44\s?\(?0?\)?|\(?0)\d{2,4}\)?(?:[\s-]?\d){6,8}(?!\d)"
-# UK postcodes (outward and inward codes).
-_POSTCODE = r"(?<![A-Za-z0-9])[A-Za-z]{1,2}\d[A-Za-z\d]?\s?\d[A-Za-z]{2}(?![A-Za-z0-9])"
-# A name after a sign-off: up to four capitalised words following "Yours sincerely," etc.
-_SIGNOFF = (r"(?i:(?<![A-Za-z])(?:yours (?:sincerely|faithfully|truly)|kind regards|best regards|regards|"
-            r"many thanks|thanks|cheers|best wishes)),?[ \t]*(?:\r?\n)?[ \t]*"
-            r"(?:[A-Z][a-z'’]{0,30}+(?:-[A-Z][a-z'’]{0,30}+)?+(?:[ \t]+[A-Z][a-z'’.]{0,30}+(?:-[A-Z][a-z'’]{0,30}+)?+){0,3})")
-
-_PATTERN = re.compile("|".join(f"(?:{p})" for p in (_TOKEN, _EMAIL, _PHONE, _POSTCODE)))
-_SIGNOFF_PATTERN = re.compile(_SIGNOFF)
-
-
 def redact(text: str) -> str:
     """The text without tokens, addresses, phone numbers, postcodes and signed-off names (linear time)."""
     if len(text) > MAX_MESSAGE:
         text = text[:MAX_MESSAGE] + f"… [{len(text) - MAX_MESSAGE} characters cut]"
-    text = _PATTERN.sub(REDACTED, text)
-    return _SIGNOFF_PATTERN.sub(lambda m: m.group(0)[: _signoff_end(m.group(0))] + " " + REDACTED, text)
-
-
-def _signoff_end(matched: str) -> int:
-    lowered = matched.lower()
-    for word in ("sincerely", "faithfully", "truly", "regards", "thanks", "cheers", "wishes"):
-        at = lowered.find(word)
-        if at >= 0:
-            return at + len(word) + (1 if matched[at + len(word): at + len(word) + 1] == "," else 0)
-    return len(matched)
+    return mask_contacts(text, REDACTED)
 
 
 class RedactingFilter(logging.Filter):

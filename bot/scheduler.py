@@ -16,23 +16,32 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
+from sqlalchemy import delete
 
 from bot import metrics
 from bot.config import Settings
 from bot.leader import Leadership
 from bot.reminders import ReminderSweeper, SlackThreadLinks, SweepReport, ThreadLinks
 from commands.base import CommandContext
+from storage import outbox
+from storage.db import session_scope
+from storage.jobs import JobQueue
+from storage.models import AppliedJob, utcnow
 
 log = logging.getLogger(__name__)
 
 DAILY_JOB = "reminders-daily"
 SWEEP_JOB = "reminders-sweep"
+MAINTENANCE_JOB = "maintenance"
+#: How long delivered outbox rows, applied-job markers and dead jobs are kept (they hold message text).
+KEEP_DELIVERED = timedelta(days=7)
+KEEP_MARKERS = timedelta(days=30)
 
 
 def daily_trigger(settings: Settings) -> CronTrigger:
@@ -72,9 +81,24 @@ class SweepJob:
             self._busy.release()
 
 
+def maintenance(ctx: CommandContext, leadership: Leadership | None, queue: JobQueue | None = None) -> None:
+    """Daily, on the leader: delete what has served its purpose and holds people's words."""
+    if leadership is not None and not leadership.is_leader():
+        return
+    try:
+        with session_scope(ctx.engine) as session:
+            sent = outbox.prune(session, KEEP_DELIVERED)
+            markers = session.execute(delete(AppliedJob).where(
+                AppliedJob.applied_at < utcnow() - KEEP_MARKERS)).rowcount  # type: ignore[arg-type]
+        dead = queue.prune(KEEP_MARKERS) if queue is not None else 0
+        log.info("maintenance: %s delivered outbox rows, %s job markers, %s dead jobs removed", sent, markers, dead)
+    except Exception as exc:  # noqa: BLE001 - tomorrow's run tries again
+        log.warning("maintenance failed (%s)", type(exc).__name__)
+
+
 def start_scheduler(ctx: CommandContext, client: WebClient, *, links: ThreadLinks | None = None,
                     sweep_minutes: int | None = None, run_at_start: bool = True,
-                    leadership: Leadership | None = None) -> BackgroundScheduler:
+                    leadership: Leadership | None = None, queue: JobQueue | None = None) -> BackgroundScheduler:
     """Start the reminder jobs in a background thread and return the scheduler (shut it down on exit).
 
     ``links`` builds thread links (tests pass their own); ``run_at_start`` runs a catch-up sweep straight
@@ -90,6 +114,8 @@ def start_scheduler(ctx: CommandContext, client: WebClient, *, links: ThreadLink
     scheduler.add_job(job, daily_trigger(settings), id=DAILY_JOB, name="daily reminders and digest")
     extra = {"next_run_time": datetime.now(settings.tz)} if run_at_start else {}
     scheduler.add_job(job, sweep_trigger(settings, sweep_minutes), id=SWEEP_JOB, name="reminder sweep", **extra)
+    scheduler.add_job(maintenance, CronTrigger(hour=3, minute=30, timezone=settings.tz), id=MAINTENANCE_JOB,
+                      name="prune delivered messages and markers", args=(ctx, leadership, queue))
     scheduler.start()
     log.info("reminders scheduled: daily at %02d:00 %s, sweep every %d min", settings.reminder_hour,
              settings.timezone, sweep_minutes or settings.reminder_sweep_minutes)

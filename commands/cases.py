@@ -53,7 +53,7 @@ def opens_form(text: str) -> bool:
 
 
 def _load(session, reference: str, usage: str) -> Case:  # type: ignore[no-untyped-def]
-    case = get_case(session, reference)
+    case = get_case(session, reference, for_update=True)
     if case is None:
         raise CommandError(f"There is no case {reference}. Check the reference with `/foi list all`.", usage=usage)
     return case
@@ -101,6 +101,9 @@ def assign_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Rep
     with session_scope(ctx.engine) as session:
         case = _load(session, reference, ASSIGN_USAGE)
         previous = case.assignee
+        if previous == user:
+            who = "you" if user == inv.user else mention(user)
+            return Reply(text=f"{reference} is already assigned to {who}; nothing changed.")
         case.assignee = user
         record_event(session, case, actor=inv.user, kind="assigned", summary=f"Assigned to {user}",
                      details={"from": previous, "to": user})

@@ -99,7 +99,7 @@ _THREAD_ANSWER = re.compile(r"(?im)^[ \t]*Q(?:uestion)?[ \t]*(\d+[ \t]*(?:\([a-z
 
 
 def _load(session: Session, reference: str, usage: str) -> Case:
-    case = get_case(session, reference)
+    case = get_case(session, reference, for_update=True)
     if case is None:
         raise CommandError(f"There is no case {reference}. Check the reference with `/foi list all`.", usage=usage)
     return case

@@ -30,7 +30,7 @@ REVIEW_OUTCOMES = ("upheld", "overturned", "partly")
 
 
 def _case(session: Session, reference: str, usage: str) -> Case:
-    case = get_case(session, reference)
+    case = get_case(session, reference, for_update=True)
     if case is None:
         raise CommandError(f"There is no case {reference}. Check the reference with `/foi list all`.", usage=usage)
     return case
@@ -63,7 +63,8 @@ def _change(ctx: CommandContext, inv: Invocation, reference: str, usage: str, *,
         try:
             update = apply_clock(case, ctx.settings, parent)
         except ClockError as exc:
-            session.rollback()
+            # Raising leaves the session_scope, which rolls this change back (only this one: inside a job's
+            # unit of work the scope is a savepoint).
             raise CommandError(f"Nothing was changed: {exc}", usage=usage) from None
         details.update({"due": case.due.isoformat() if case.due else None})
         note = update.change_note

@@ -12,8 +12,14 @@ from sqlmodel import Session, col, select
 from storage.models import Case, CaseAnswer, CaseEvent, CaseExemption, CaseStatus, SlackDelivery, utcnow
 
 
-def get_case(session: Session, reference: str) -> Case | None:
-    return session.exec(select(Case).where(Case.reference == reference)).first()
+def get_case(session: Session, reference: str, *, for_update: bool = False) -> Case | None:
+    """The case; ``for_update`` locks its row until the transaction ends (PostgreSQL ``FOR UPDATE``; SQLite
+    transactions already hold the write lock), so two people changing one case at once act one after the
+    other, the second seeing what the first did. Every command that changes a case loads it this way."""
+    query = select(Case).where(Case.reference == reference)
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return session.exec(query).first()
 
 
 def get_case_by_id(session: Session, case_id: int) -> Case | None:

@@ -184,6 +184,13 @@ class JobQueue:
                                      .values(state=QUEUED, leased_until=None, leased_by=None))
             return int(result.rowcount or 0)
 
+    def prune(self, older_than: timedelta) -> int:
+        """Delete dead jobs past their use (their payloads hold what people typed)."""
+        with self._session() as session:
+            result = session.execute(delete(Job.__table__).where(_J.state == DEAD,
+                                                                 _J.created_at < utcnow() - older_than))
+            return int(result.rowcount or 0)
+
     def rows(self, states: Sequence[str] = (QUEUED, RUNNING, DEAD), limit: int = 200) -> list[JobRow]:
         with Session(self.engine) as session:
             found = session.execute(select(_J.id, _J.key, _J.kind, _J.state, _J.attempts, _J.created_at,

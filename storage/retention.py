@@ -1,18 +1,26 @@
-"""Erasing requesters' personal data once a finished case passes the retention period.
+"""The rows the retention purge looks at: finished cases past the period, and everything that belongs to them.
 
-The case itself (reference, dates, questions, outcome) stays for statistics and the disclosure log; the
-requester's name, email and address are removed from the case, from its request text and from any intake
-proposal it came from, and the erasure is recorded as an event.
+The erasure itself (what counts as personal data, how it is masked) is domain policy and lives in
+`commands.retention`; this module only finds and returns the rows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timezone
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
-from storage.cases import record_event
-from storage.models import Case, CaseStatus, IntakeProposal, utcnow
+from storage.models import (
+    Case,
+    CaseAnswer,
+    CaseEvent,
+    CaseStatus,
+    Draft,
+    DraftComment,
+    IntakeProposal,
+    OutboxItem,
+)
 
 ERASED = "[personal data erased]"
 
@@ -39,16 +47,29 @@ def cases_due_for_erasure(session: Session, today: date, years: int) -> list[Cas
     )
 
 
-def erase_personal_data(session: Session, case: Case, *, actor: str) -> None:
-    text = case.request_text
-    for value in (case.requester_name, case.requester_email):
-        if value:
-            text = text.replace(value, ERASED)
-    case.request_text = text
-    case.requester_name = case.requester_email = case.requester_address = None
-    case.personal_data_erased_at = utcnow()
-    for proposal in session.exec(select(IntakeProposal).where(IntakeProposal.case_id == case.id)).all():
-        proposal.text = ERASED
-        proposal.proposal = {k: v for k, v in (proposal.proposal or {}).items() if k != "requester"}
-        session.add(proposal)
-    record_event(session, case, actor=actor, kind="personal-data-erased", summary="Requester's personal data erased")
+def proposals_never_registered(session: Session, today: date, years: int) -> list[IntakeProposal]:
+    """Intake proposals nobody registered (dismissed, or left) older than the retention period."""
+    cutoff = retention_cutoff(today, years)
+    return list(session.exec(select(IntakeProposal).where(
+        col(IntakeProposal.case_id).is_(None), col(IntakeProposal.created_at) < cutoff,
+        IntakeProposal.text != ERASED)).all())
+
+
+def rows_of_case(session: Session, case: Case) -> dict[str, Sequence[object]]:
+    """Every row that can hold text about the case: its history, answers, drafts and their comments, the
+    intake proposal it came from, and what it owed Slack."""
+    drafts = session.exec(select(Draft).where(Draft.case_id == case.id)).all()
+    draft_ids = [d.id for d in drafts]
+    proposal_filter = IntakeProposal.case_id == case.id
+    if case.source_channel and case.source_ts:
+        proposal_filter = or_(proposal_filter, (IntakeProposal.channel_id == case.source_channel)
+                              & (IntakeProposal.message_ts == case.source_ts))
+    return {
+        "events": session.exec(select(CaseEvent).where(CaseEvent.case_id == case.id)).all(),
+        "answers": session.exec(select(CaseAnswer).where(CaseAnswer.case_id == case.id)).all(),
+        "drafts": drafts,
+        "comments": session.exec(select(DraftComment).where(col(DraftComment.draft_id).in_(draft_ids))).all()
+        if draft_ids else [],
+        "proposals": session.exec(select(IntakeProposal).where(proposal_filter)).all(),
+        "outbox": session.exec(select(OutboxItem).where(OutboxItem.case_id == case.id)).all(),
+    }

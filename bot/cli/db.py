@@ -7,9 +7,9 @@ from datetime import datetime
 
 from bot.config import load_settings
 from bot.runtime import open_database
+from commands.retention import purge
 from storage.db import session_scope
 from storage.migrate import pending_revisions, upgrade
-from storage.retention import cases_due_for_erasure, erase_personal_data
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -43,11 +43,9 @@ def _purge(args: argparse.Namespace) -> int:
     engine = open_database(settings)
     today = datetime.now(settings.tz).date()
     with session_scope(engine) as session:
-        cases = cases_due_for_erasure(session, today, settings.retention_years)
-        for case in cases:
-            if not args.dry_run:
-                erase_personal_data(session, case, actor="retention")
-        references = [c.reference for c in cases]
+        report = purge(session, today, settings.retention_years, dry_run=args.dry_run)
+    references = report.references
     verb = "would erase" if args.dry_run else "erased"
-    print(f"{verb} personal data of {len(references)} case(s)" + (": " + ", ".join(references) if references else ""))
+    print(f"{verb} personal data of {len(references)} case(s)" + (": " + ", ".join(references) if references else "")
+          + (f", and of {report.proposals} intake proposal(s) never registered" if report.proposals else ""))
     return 0

@@ -66,7 +66,7 @@ def _scheduling(bot: Any) -> tuple[Any, Any]:
     from bot.scheduler import start_scheduler
 
     leadership = Leadership(bot.ctx.engine).start()
-    scheduler = start_scheduler(bot.ctx, bot.client, leadership=leadership)
+    scheduler = start_scheduler(bot.ctx, bot.client, leadership=leadership, queue=bot.queue)
     return leadership, scheduler
 
 

@@ -11,9 +11,10 @@ from pathlib import Path
 from sqlmodel import select
 
 from commands.base import CommandContext
+from commands.retention import erase_personal_data
 from storage.db import make_engine, session_scope
 from storage.models import Case, CaseEvent
-from storage.retention import cases_due_for_erasure, erase_personal_data
+from storage.retention import cases_due_for_erasure
 from tests.conftest import run
 
 NOW = datetime(2026, 3, 2, 10, tzinfo=timezone.utc)

@@ -18,7 +18,7 @@ from bot.cli import main
 from bot.config import Settings, load_settings
 from bot.leader import Leadership
 from bot.reminders import ReminderSweeper, SlackThreadLinks, SweepReport
-from bot.scheduler import DAILY_JOB, SWEEP_JOB, daily_trigger, start_scheduler
+from bot.scheduler import DAILY_JOB, MAINTENANCE_JOB, SWEEP_JOB, daily_trigger, start_scheduler
 from bot.slack.app import build_bot, make_client
 from bot.slack.delivery import Deliverer
 from bot.slack.server import make_server, make_wsgi_app
@@ -285,7 +285,7 @@ def test_the_scheduler_sweeps_at_start_and_shuts_down(slack_ctx: CommandContext)
     client = WebClient(token="xoxb-unused", base_url="http://127.0.0.1:9/api/")
     scheduler = start_scheduler(slack_ctx, client, links=FakeSender(), sweep_minutes=5)
     try:
-        assert {job.id for job in scheduler.get_jobs()} == {DAILY_JOB, SWEEP_JOB}
+        assert {job.id for job in scheduler.get_jobs()} == {DAILY_JOB, SWEEP_JOB, MAINTENANCE_JOB}
         job = scheduler.get_job(SWEEP_JOB).func
         wait_until(lambda: job.last_report is not None, what="the catch-up sweep at start")
     finally:
