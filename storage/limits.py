@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import String, event, inspect
+from sqlalchemy import event, inspect
 from sqlmodel import Session
 
 #: Words people use for the columns they can type into.
@@ -60,6 +60,7 @@ def _check(session: Session, _context: Any, _instances: Any) -> None:
             if cleaned is not value and cleaned != value:
                 setattr(obj, key, cleaned)
                 value = cleaned
-            length = getattr(column.type, "length", None)
-            if isinstance(value, str) and isinstance(column.type, String) and length and len(value) > length:
+            # SQLModel's AutoString is a decorator over String: ask the type for its length, whatever it is.
+            length = getattr(column.type, "length", None) or getattr(getattr(column.type, "impl", None), "length", None)
+            if isinstance(value, str) and length and len(value) > length:
                 raise FieldTooLong(column.name, int(length), len(value))

@@ -44,6 +44,9 @@ def make_client(settings: Settings, *, retries: bool = True) -> WebClient:
     """The Web API client. ``retries=False`` for the deliverer, which does its own backoff (a sleeping
     retry handler would hold a delivery thread for as long as Slack is slow)."""
     client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=settings.slack_timeout)
+    # slack-sdk retries a dropped connection once by default: for a post that may already have landed, that
+    # is a duplicate. The deliverer decides instead (reconciling first), so its client retries nothing.
+    client.retry_handlers = []
     if retries:
         client.retry_handlers.extend([RateLimitErrorRetryHandler(max_retry_count=2),
                                       ConnectionErrorRetryHandler(max_retry_count=1)])

@@ -36,7 +36,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot import metrics
 from bot.slack.blocks import case_card_blocks, case_card_text
@@ -411,7 +411,7 @@ class Deliverer:
             if case is None:
                 raise Gone("the case no longer exists")
             if not (case.channel_id and case.thread_ts):
-                pending = session.query(OutboxItem).filter(OutboxItem.key == f"card:{case.id}").first()
+                pending = session.exec(select(OutboxItem).where(OutboxItem.key == f"card:{case.id}")).first()
                 if pending is None or pending.state in outbox.FINISHED:
                     raise Gone("the case has no card to refresh")
                 raise Wait("waiting for the case's card")

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
+from sqlmodel import select
 
 from bot.slack.modals import FORM_TEXT_LIMIT, registration_modal
 from bot.slack.text import decode
@@ -44,8 +45,8 @@ def keep_long_text(ctx: CommandContext, text: str, *, channel: str | None, ts: s
     """Store a request too long for the form; returns the proposal id the form carries."""
     with session_scope(ctx.engine) as session:
         if channel and ts:
-            existing = session.query(IntakeProposal).filter(IntakeProposal.channel_id == channel,
-                                                            IntakeProposal.message_ts == ts).first()
+            existing = session.exec(select(IntakeProposal).where(IntakeProposal.channel_id == channel,
+                                                                 IntakeProposal.message_ts == ts)).first()
             if existing is not None:
                 return int(existing.id)  # type: ignore[arg-type]
         row = IntakeProposal(channel_id=channel or "", message_ts=ts or f"form:{datetime.now().timestamp():.6f}",

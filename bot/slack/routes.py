@@ -221,7 +221,9 @@ class Routes:
         payload = {"route": route, "body": body, "at": datetime.now(timezone.utc).isoformat()}
         try:
             depth = self._cached_depth()
-            self.queue.enqueue(kind, payload, key=key or f"{kind}:{uuid.uuid4().hex}")
+            _job_id, created = self.queue.enqueue(kind, payload, key=key or f"{kind}:{uuid.uuid4().hex}")
+            if created:
+                self._count_enqueued()
         except Exception as exc:  # noqa: BLE001 - whatever broke, the person hears it and nothing was started
             log.warning("job queue unavailable; %s not accepted (%s)", kind, type(exc).__name__)
             if kind == "event":
@@ -251,6 +253,12 @@ class Routes:
             threading.Thread(target=tell, args=(body, "Busy — please click again in a moment.", self.client),
                              daemon=True).start()
         return None
+
+    def _count_enqueued(self) -> None:
+        """The cached depth counts what this process just added, so a burst sees itself grow."""
+        with self._depth_lock:
+            at, depth = self._depth
+            self._depth = (at, depth + 1)
 
     def _cached_depth(self) -> int:
         """The queue's depth, read at most every 200 ms (a count per acknowledgement would cost more)."""

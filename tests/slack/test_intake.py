@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 from sqlmodel import select
 
@@ -64,7 +63,7 @@ def test_intake_message_gets_a_proposal_and_register_makes_the_case(bot, monkeyp
     click(bot, "intake_register", proposal_id)  # a double click registers once
     bot.standin.wait_for("chat.postMessage", where=lambda c: c.args.get("channel") == TEAM_CHANNEL)
     wait_until(lambda: len(bot.standin.calls_to("chat.update")) >= 1)
-    time.sleep(0.5)
+    bot.idle()  # both clicks handled
     [case] = cases(bot)
     assert (case.reference, case.source_channel, case.source_ts) == ("FOI2024/00001", INTAKE, "1718919000.000100")
     assert [q["number"] for q in case.questions] == ["1", "2", "3"]
@@ -83,7 +82,7 @@ def test_event_retried_three_times_makes_one_proposal_and_one_case(bot, monkeypa
     # A different event id for the same message (Slack re-sent it) still registers once.
     bot.sender.event(message_event(REQUEST), event_id="EvOther")
     bot.standin.wait_for("chat.postMessage", where=lambda c: c.args.get("channel") == TEAM_CHANNEL)
-    time.sleep(1.0)
+    bot.idle()  # every delivery of the event handled
     assert len(cases(bot)) == 1
     with session_scope(bot.ctx.engine) as session:
         assert len(session.exec(select(IntakeProposal)).all()) == 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 from storage.analytics.demo import load_demo
 from storage.analytics.store import open_store
@@ -27,7 +26,7 @@ def test_stats_over_http_upload_csv_and_chart_into_the_case_thread(bot) -> None:
     engine.dispose()
     bot.sender.command("new Outcome 21 please received:2018-02-09")
     bot.standin.wait_for("chat.postMessage", where=lambda c: c.args.get("channel") == "C_TEAM")
-    time.sleep(0.3)
+    bot.idle()
     bot.sender.command(SEED_Q + " chart for FOI2018/00001")
     [posted] = bot.standin.wait_for("chat.postMessage", where=lambda c: "Outcome 21" in json.dumps(c.args.get("blocks")) and c.args.get("thread_ts"))
     assert posted.args["channel"] == "C_TEAM"

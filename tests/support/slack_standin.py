@@ -53,6 +53,8 @@ class SlackStandIn:
     uploads: dict[str, bytes] = field(default_factory=dict)
     #: method -> (share of calls, [Failure, ...]) for faults injected at random (a seeded generator).
     random_faults: dict[str, tuple[float, list[Failure]]] = field(default_factory=dict)
+    #: Seconds every response_url post takes to answer.
+    response_delay: float = 0.0
 
     def __post_init__(self) -> None:
         import random
@@ -156,7 +158,12 @@ class SlackStandIn:
             args = json.loads(body or b"{}")
             with self._lock:
                 self.calls.append(Call("response_url", args, headers, body))
-            self._send(request, 200, b"ok", "text/plain")
+            if self.response_delay:
+                time.sleep(self.response_delay)  # a slow response_url: Slack's side of the command is slow
+            try:
+                self._send(request, 200, b"ok", "text/plain")
+            except OSError:
+                pass
             return
         if not path.startswith("/api/"):
             self._send(request, 404, b"not found", "text/plain")
