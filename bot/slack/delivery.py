@@ -61,6 +61,8 @@ REFUSED = frozenset({"invalid_blocks", "invalid_blocks_format", "msg_too_long", 
                      "edit_window_closed", "not_authed", "invalid_auth", "account_inactive", "token_revoked",
                      "missing_scope", "invalid_trigger", "view_too_large", "expired_trigger_id",
                      "restricted_action", "is_archived", "channel_not_found", "not_in_channel", "user_not_found"})
+#: After an unknown outcome, reconcile no sooner than this many client timeouts later.
+SETTLE_TIMEOUTS = 5
 #: A response_url is valid for 30 minutes; after this long, use chat.postEphemeral instead.
 RESPONSE_URL_LIFETIME = timedelta(minutes=25)
 
@@ -269,11 +271,17 @@ class Deliverer:
         else:
             log.warning("outbox row %s was delivered after its lease ran out; another deliverer owns it", item.id)
 
-    def _failed(self, item: outbox.ClaimedItem, error: str, *, unknown: bool) -> None:
+    def _failed(self, item: outbox.ClaimedItem, error: str, *, unknown: bool, settle: bool = False) -> None:
+        """Retry later; ``unknown``: reconcile first; ``settle``: the request got no answer at all (it may still
+        be on its way in), so reconcile only once it has surely landed or not."""
         if item.attempts >= self.max_attempts:
             self._dead(item, error)
             return
         delay = min(self.backoff * (2 ** (item.attempts - 1)), 300.0) * random.uniform(0.8, 1.2)
+        if settle:
+            # A request that timed out may still be on its way into Slack: check only once it has surely
+            # settled, or the check would miss a message that lands a moment later and post it twice.
+            delay = max(delay, SETTLE_TIMEOUTS * float(self.client.timeout or 10))
         self.report.retried += 1
         metrics.OUTBOX_RETRIED.inc()
         log.info("outbox row %s (%s) not delivered (%s); retrying in %.1f s", item.id, item.kind, error, delay)

@@ -190,6 +190,15 @@ def serve(wsgi_app: Callable[..., Iterable[bytes]], *, host: str, port: int, thr
     waitress_serve(wsgi_app, host=host, port=port, threads=threads, ident="foi-bot", max_request_body_size=max_body)
 
 
+def run_until_closed(server: Any) -> None:
+    """Run a waitress server in a thread until another thread calls ``server.close()`` (tests, embedding):
+    closing races with the select loop, which then sees its socket gone; that is the end, not an error."""
+    try:
+        server.run()
+    except (OSError, ValueError):
+        pass
+
+
 def make_server(wsgi_app: Callable[..., Iterable[bytes]], *, host: str, port: int, threads: int = 16,
                 max_body: int = 1_000_000):  # type: ignore[no-untyped-def]
     """A waitress server object (start with ``run()``, stop with ``close()``): `foi-bot run` and tests."""

@@ -21,7 +21,7 @@ from bot.reminders import ReminderSweeper, SlackThreadLinks, SweepReport
 from bot.scheduler import DAILY_JOB, MAINTENANCE_JOB, SWEEP_JOB, daily_trigger, start_scheduler
 from bot.slack.app import build_bot, make_client
 from bot.slack.delivery import Deliverer
-from bot.slack.server import make_server, make_wsgi_app
+from bot.slack.server import make_server, make_wsgi_app, run_until_closed
 from commands.base import CommandContext
 from storage.db import session_scope
 from storage.models import Case, OutboxItem
@@ -177,7 +177,7 @@ def running_bot(slack_ctx: CommandContext, standin: SlackStandIn) -> Iterator[Sl
     bot = build_bot(slack_ctx, slack_ctx.settings).start()
     wsgi = make_wsgi_app(bot.app, slack_ctx.engine, signing_secret=SECRET, queue_engine=bot.queue.engine)
     server = make_server(wsgi, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
+    threading.Thread(target=run_until_closed, args=(server,), daemon=True).start()
     yield SlackSender(f"http://127.0.0.1:{server.effective_port}/slack/events", SECRET, standin)
     server.close()
     bot.drain(timeout=30)

@@ -17,7 +17,7 @@ import pytest
 from bot.config import load_settings
 from bot.runtime import build_context
 from bot.slack.app import SlackBot, build_bot
-from bot.slack.server import make_server, make_wsgi_app
+from bot.slack.server import make_server, make_wsgi_app, run_until_closed
 from commands.base import CommandContext
 from tests.support.signing import SlackSender
 from tests.support.slack_standin import SlackStandIn
@@ -59,7 +59,7 @@ def start_bot(standin: SlackStandIn) -> tuple[RunningBot, object]:
     wsgi = make_wsgi_app(slack.app, ctx.engine, signing_secret=settings.slack_signing_secret,
                          queue_engine=slack.queue.engine, max_body=settings.max_body_bytes)
     server = make_server(wsgi, host="127.0.0.1", port=0, threads=8, max_body=settings.max_body_bytes)
-    threading.Thread(target=server.run, daemon=True).start()
+    threading.Thread(target=run_until_closed, args=(server,), daemon=True).start()
     url = f"http://127.0.0.1:{server.effective_port}/slack/events"
     return RunningBot(url=url, standin=standin, ctx=ctx, sender=SlackSender(url, SECRET, standin), slack=slack), server
 
