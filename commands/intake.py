@@ -1,6 +1,6 @@
 """Reading a request from a message: the parser's proposal, turned into a case someone confirms.
 
-The parser (`commands.rules.request_text`) is pure; this module supplies the organisation's settings,
+The parser (`commands.rules.intake`) is pure; this module supplies the organisation's settings,
 maps a proposal to a `NewCase`, and keeps the intake proposals that wait for Register / Not a request.
 """
 
@@ -11,8 +11,8 @@ from typing import Any
 
 from commands.base import Action, CommandContext
 from commands.registration import NewCase
-from commands.rules.request_text import parse_request
-from commands.rules.request_text_model import Question, RequestProposal
+from commands.rules.intake import parse_request
+from commands.rules.intake.model import Question, RequestProposal
 
 OWN_PREFIXES = ("FOI", "EIR", "SAR", "IR")
 

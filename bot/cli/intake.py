@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from commands.rules.request_text import DEFAULT_OWN_PREFIXES, Question, RequestProposal, parse_request
+from commands.rules.intake import DEFAULT_OWN_PREFIXES, Question, RequestProposal, parse_request
 
 LONDON = ZoneInfo("Europe/London")
 #: The header of the shared sample texts (``SOURCE: ...`` lines, then ``---``); it is not part of the request.

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from commands.rules.request_text import parse_request  # noqa: E402
+from commands.rules.intake import parse_request  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 TODAY = date(2026, 5, 1)

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from commands.rules.request_text import (
+from commands.rules.intake import (
     MAX_TEXT_CHARS,
     Question,
     RequestProposal,

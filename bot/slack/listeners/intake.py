@@ -25,7 +25,7 @@ from commands.intake import new_case_from_proposal, proposal_actions, proposal_l
 from commands.registration import register_case
 from commands.registry import dispatch
 from commands.rules.clock import ClockError
-from commands.rules.request_text import classify_follow_up, find_references
+from commands.rules.intake import classify_follow_up, find_references
 from storage.cases import claim_delivery, get_case, get_case_by_thread
 from storage.db import session_scope
 from storage.models import CaseStatus, IntakeProposal, SlackDelivery

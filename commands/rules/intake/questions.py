@@ -17,7 +17,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from commands.rules.request_text_model import Question, Source, Span
+from commands.rules.intake.model import Question, Source, Span
 
 # ------------------------------------------------------------------------------------------- the region
 
