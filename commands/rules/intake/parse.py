@@ -42,6 +42,7 @@ from commands.rules.intake.requester import (
     requester_from_header,
     requester_from_signature,
 )
+from commands.rules.intake.score import request_likeness
 from commands.rules.intake.text import (
     SUBJECT_PREFIX,
     HeaderBlock,
@@ -164,8 +165,12 @@ def parse_request(
     """
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     try:
-        return _parse(
+        proposal = _parse(
             text or "", attachment_text or "", message_time, today, zone, tuple(own_prefixes), scottish
+        )
+        likeness = request_likeness(f"{text or ''}\n\n{attachment_text or ''}"[:MAX_TEXT_CHARS], proposal)
+        return dataclasses.replace(
+            proposal, request_score=likeness.score, request_reasons=likeness.reasons
         )
     except Exception as exc:  # a defect must not cost the intake channel its answer; the problem says so
         return RequestProposal(
@@ -221,7 +226,7 @@ def _parse(
     request_text = main.text[region.start : region.end] if region else main.text
     request_offset = region.start if region else 0
 
-    received = _received(readings, main, message_time, today, zone, notices)
+    received = _with_words(_received(readings, main, message_time, today, zone, notices), readings)
     reference_day = received.date if received else today
 
     requester = None
@@ -358,6 +363,17 @@ def _received(
                 notices,
             )
     return _from_message_time(message_time, zone, notices)
+
+
+def _with_words(received: Received | None, readings: list[_Reading]) -> Received | None:
+    """The received date with the words it was read from, so the team can see why."""
+    if received is None:
+        return None
+    if received.span is None:
+        return dataclasses.replace(received, words="the time the message was posted")
+    text = next((r.text for r in readings if r.source == received.span.source), "")
+    words = " ".join(text[received.span.start : received.span.end].split())
+    return dataclasses.replace(received, words=words or None)
 
 
 def _checked(received: Received, today: date, notices: list[str]) -> Received:
