@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from commands.attachment_text import extract_text
 from commands.rules.intake import DEFAULT_OWN_PREFIXES, Question, RequestProposal, parse_request
 from commands.rules.intake.evaluation import LabelledText, evaluate, read_label_blocks, read_labelled
 
@@ -39,7 +40,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "the case the bot would propose: received date, requester, subject, questions, periods, references, "
         "regime and language. Received dates without a year are never put after today (London).",
     )
-    parse.add_argument("file", metavar="FILE|-", help="the text file to read, or - for standard input")
+    parse.add_argument(
+        "file", metavar="FILE|-", help="the request: .txt, .pdf, .docx, .eml, .msg or .html (read by content), or -"
+    )
     parse.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
     parse.add_argument(
         "--message-time",
@@ -73,15 +76,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def read_text(name: str) -> str:
-    """The text of FILE or standard input; a shared sample's header is dropped."""
+    """The text of FILE (.txt, .pdf, .docx, .eml, .msg or .html, read by its content) or standard input;
+    a shared sample's header is dropped. A file with no readable text raises ValueError saying why."""
     if name == "-":
         text = sys.stdin.read()
     else:
-        path = Path(name)
-        data = path.read_bytes()
-        if b"\x00" in data[:4096]:
-            raise ValueError("it looks like a binary file; save the email or letter as plain text first")
-        text = data.decode("utf-8", errors="replace")
+        data = Path(name).read_bytes()
+        extracted = extract_text(data, Path(name).name)
+        if extracted.kind == "binary":
+            raise ValueError("it looks like a binary file; save the email or letter as text, PDF, Word or .eml")
+        if extracted.problem:
+            raise ValueError(extracted.problem)
+        text = extracted.text
     return _CORPUS_HEADER.sub("", text, count=1)
 
 
