@@ -37,3 +37,11 @@ def register(app: App, ctx: CommandContext, surface: SlackSurface) -> None:
         surface.deliver(reply, user=invocation.user, channel=invocation.channel, respond=respond)
 
     app.action("case_assign_me")(ack=acknowledge, lazy=[assign_me])
+
+    def reuse_answers(body: dict[str, Any], respond: Respond) -> None:
+        # The button's value is the command ("reuse TARGET FROM_REF"), built by commands.asked_before.
+        invocation = invocation_from_action(body, body["actions"][0]["value"])
+        reply = dispatch(ctx, invocation)
+        surface.deliver(reply, user=invocation.user, channel=invocation.channel, respond=respond)
+
+    app.action("similar_reuse")(ack=acknowledge, lazy=[reuse_answers])

@@ -17,11 +17,20 @@ from slack_sdk.errors import SlackApiError
 from sqlmodel import select
 
 from bot.slack.blocks import actions_block, section
+from bot.slack.files import shared_files
 from bot.slack.listeners.actions import invocation_from_action
 from bot.slack.modals import registration_modal
 from bot.slack.surface import SlackSurface, slack_error
 from commands.base import Action, CommandContext, Reply
-from commands.intake import new_case_from_proposal, proposal_actions, proposal_lines, propose, readable
+from commands.intake import (
+    NOT_PROPOSED,
+    intake_reply,
+    new_case_from_proposal,
+    propose,
+    readable,
+    separate_requests,
+    should_propose,
+)
 from commands.registration import register_case
 from commands.registry import dispatch
 from commands.rules.clock import ClockError
@@ -56,8 +65,9 @@ def message_text(event: dict[str, Any]) -> str:
 
 
 def message_time(ts: str | None) -> datetime:
+    """The message's time from its ts; a "ts#2" key (the second request in one message) reads as the ts."""
     try:
-        return datetime.fromtimestamp(float(ts or ""), tz=timezone.utc)
+        return datetime.fromtimestamp(float((ts or "").split("#", 1)[0]), tz=timezone.utc)
     except ValueError:
         return datetime.now(timezone.utc)
 
@@ -170,6 +180,13 @@ def _handle_message(ctx: CommandContext, surface: SlackSurface, client: WebClien
     channel, ts = event.get("channel", ""), event.get("ts", "")
     thread_ts = event.get("thread_ts")
     text = message_text(event)
+    file_problems: list[str] = []
+    if channel == ctx.settings.intake_channel and not (thread_ts and thread_ts != ts):
+        for shared in shared_files(event, client.token, api_url=ctx.settings.slack_api_url):
+            if shared.extracted.readable:
+                text = "\n\n".join(part for part in (text, shared.extracted.text) if part.strip())
+            else:
+                file_problems.append(f"{shared.name}: {shared.extracted.problem}")
     when = message_time(ts)
     day = when.astimezone(ctx.tz).date()
     if thread_ts and thread_ts != ts:
@@ -185,7 +202,14 @@ def _handle_message(ctx: CommandContext, surface: SlackSurface, client: WebClien
         return
     if _quoted_review_request(ctx, client, channel, ts, text, day):
         return
-    _propose(ctx, surface, client, channel, ts, text, day, when)
+    if not text.strip() and file_problems:
+        _post(client, channel, ts, "I could not read a request here (" + "; ".join(file_problems) + "). Use the "
+              "message shortcut *Register FOI request* to register it by hand.", [])
+        return
+    parts = separate_requests(text) or [text]
+    for index, part in enumerate(parts):
+        key = ts if index == 0 else f"{ts}#{index + 1}"
+        _propose(ctx, surface, client, channel, key, part, day, when, thread_ts=ts, several=len(parts) > 1)
 
 
 def _follow_up_in_thread(ctx: CommandContext, surface: SlackSurface, client: WebClient, event: dict[str, Any],
@@ -227,12 +251,17 @@ def _quoted_review_request(ctx: CommandContext, client: WebClient, channel: str,
 
 
 def _propose(ctx: CommandContext, surface: SlackSurface, client: WebClient, channel: str, ts: str, text: str,
-             day: Any, when: datetime) -> None:
+             day: Any, when: datetime, *, thread_ts: str | None = None, several: bool = False) -> None:
+    """Propose one case; ``ts`` is the message's ts, or "ts#2" for the second request in one message."""
+    thread_ts = thread_ts or ts
     proposal = propose(ctx, text, today=day, message_time=when)
     if not text.strip() or not readable(proposal):
         why = "; ".join(proposal.problems) or "the message has no text"
-        _post(client, channel, ts, f"I could not read a request here ({why}). Use the message shortcut "
+        _post(client, channel, thread_ts, f"I could not read a request here ({why}). Use the message shortcut "
               "*Register FOI request* to register it by hand.", [])
+        return
+    if not should_propose(proposal) and not several:
+        _post(client, channel, thread_ts, NOT_PROPOSED, [])
         return
     with session_scope(ctx.engine) as session:
         existing = session.exec(select(IntakeProposal).where(IntakeProposal.channel_id == channel,
@@ -250,11 +279,10 @@ def _propose(ctx: CommandContext, surface: SlackSurface, client: WebClient, chan
         mark_proposal(ctx, proposal_id, "registered", case.id)
         if created:
             surface.post_case_card(case.reference, fallback_channel=channel)
-        _post(client, channel, ts, f"Registered automatically as *{case.reference}*.", [])
+        _post(client, channel, thread_ts, f"Registered automatically as *{case.reference}*.", [])
         return
-    lines = proposal_lines(proposal)
-    reply_ts = _post(client, channel, ts, "*Proposed case* — check it, then Register:\n" + "\n".join(lines),
-                     proposal_actions(proposal_id))
+    reply_text, actions = intake_reply(ctx, proposal, text, proposal_id, today=day)
+    reply_ts = _post(client, channel, thread_ts, reply_text, actions)
     with session_scope(ctx.engine) as session:
         row = session.get(IntakeProposal, proposal_id)
         if row is not None:
