@@ -376,7 +376,9 @@ def received_phrase(text: str, today: date, anchor: date | None) -> FoundDate | 
             continue
         found = _resolve_day(token, text, today, anchor)
         if found is not None:
-            return FoundDate(found[0], match.start(), token.end, token.year is None, found[1])
+            # A label ("Date received:") is shown whole, so the team sees the words the date came from.
+            start = line_start if labelled and match.start() - line_start <= 30 else match.start()
+            return FoundDate(found[0], start, token.end, token.year is None, found[1])
     return None
 
 

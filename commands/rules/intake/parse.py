@@ -83,6 +83,7 @@ _SENTENCE_END = re.compile(r"(?<=[.?!])\s")
 _FIRST_LINE = re.compile(r"\s*([^\n]+)\n")
 _LONG_NUMBER = re.compile(r"\d{4,}")
 _PARENTHESES = re.compile(r"\([^)\n]{0,200}\)")
+_MADE_REQUEST = re.compile(r"[^\n]{1,120}\bmade\s+this\s+[\w ]{0,40}\brequest\s+to\b", re.IGNORECASE)
 _TITLE_FOLLOWER = re.compile(r"(?:Dear|Request|Hi|Hello)\b", re.IGNORECASE)
 _NOT_TITLE = re.compile(r"^(?:please|could|can|would|i\b|how|what|dear|hi\b|hello|this\s+is)", re.IGNORECASE)
 
@@ -106,10 +107,12 @@ def _title(text: str) -> tuple[str, int, int] | None:
     line = match.group(1).strip()
     rest = text[match.end() :]
     next_line = rest.lstrip(" ").split("\n", 1)[0].strip()
+    following = rest.strip().split("\n", 1)[0]
+    made_request = bool(_MADE_REQUEST.match(following))  # WhatDoTheyKnow: the title sits above this line
     if (
         not line
         or len(line) > 80
-        or len(line.split()) < 2
+        or (len(line.split()) < 2 and not made_request)
         or any(char in line for char in ":,?@")
         or _NOT_TITLE.match(line)
         or _LONG_NUMBER.search(_PARENTHESES.sub("", line))
