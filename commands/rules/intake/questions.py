@@ -23,7 +23,7 @@ from commands.rules.intake.model import Question, Source, Span
 
 _START = re.compile(
     r"""
-    (?<!\w)(?=[IiYyWwBbRrCcTtEe \t])  # cheap first check: a lead-in starts a word or a line
+    (?<!\w)(?=[IiYyWwBbRrCcTtEeMm \t])  # cheap first check: a lead-in starts a word or a line
     (?:
     I\s+note\s+you\s+seek\s+access\s+to\s+the\s+following\s+information[ \t]*:?
   | \byou\s+(?:have\s+)?(?:requested|asked\s+for|sought)\b[^:\n]{0,60}?(?:following|as\s+follows)[ \t]*:
@@ -34,6 +34,9 @@ _START = re.compile(
   | \bwrote\s+to\b[^:\n]{0,60}?follows[ \t]*:
   | \bBelow\s+is\s+your\s+request\s+and\s+our\s+response\.?
   | \byour\s+request\s+(?:read|reads|was\s+as\s+follows)[ \t]*:
+  | \bmade\s+the\s+following\b[^:\n]{0,120}:
+  | \brequested\s+(?:the\s+)?following\s+information\b[^:\n]{0,60}:
+  | \brequest\s+information\s+described\s+in\s+the\s+following\s+terms\.?
     )
     """,
     re.IGNORECASE | re.MULTILINE | re.VERBOSE,
@@ -43,6 +46,8 @@ _END = re.compile(
     ^[ \t]*(?:Response|Our\s+Response|In\s+Response|Ymateb|Answers?(?:\s+\d[^\n]{0,30})?|Decision|FOI\s+Duty
         |Extent\s+of\s+Searches[^\n]{0,40})[ \t]*(?:[:\-–—][^\n]*)?$
   | ^[ \t]*I\s+am\s+required\s+by\s+the\s+Freedom\s+of\s+Information
+  | ^[ \t]*I\s+can(?:\s+neither)?\s+confirm\b
+  | ^[ \t]*In\s+response\s+to\s+your\s+request\b
   | ^[ \t]*The\s+Freedom\s+of\s+Information\s+Act\s+requires
   | ^[ \t]*(?:Following\s+(?:enquiries|receipt\s+of\s+your\s+request)|Please\s+find\s+(?:enclosed|attached)\s+our\s+response)
   | ^[ \t]*(?:Section\s+1\s+of\s+the\s+Freedom\s+of\s+Information\s+Act|Mae\s+adran\s+1\b)
@@ -60,7 +65,7 @@ _END_CASED = re.compile(
 )
 SIGN_OFF = re.compile(
     r"^[ \t]*(?P<phrase>Yours\s+(?:sincerely|faithfully|truly)|(?:Kind|Best|Warm|Many)\s+(?:regards|thanks|wishes)"
-    r"|Regards|Thanks(?:\s+again)?|Thank\s+you|Cheers|Diolch(?:\s+yn\s+fawr)?|Yn\s+gywir|Cofion(?:\s+gorau)?)\b"
+    r"|Regards|Sincerely|With\s+thanks|Thanks(?:\s+again)?|Thank\s+you|Cheers|Diolch(?:\s+yn\s+fawr)?|Yn\s+gywir|Cofion(?:\s+gorau)?)\b"
     r"[ \t]*[,.!]?[ \t]*(?P<rest>[^\n]{0,40})$",
     re.IGNORECASE | re.MULTILINE,
 )

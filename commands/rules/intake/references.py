@@ -8,17 +8,25 @@ from functools import lru_cache
 
 from commands.rules.intake.model import DEFAULT_OWN_PREFIXES, Reference, Source, Span
 
-_REF_VALUE = r"(?P<ref>[A-Z0-9](?:[A-Z0-9]|[./_-](?=[A-Z0-9])|[ \t][/-][ \t](?=\d)){1,40})"
+_REF_VALUE = r"(?P<ref>[A-Z0-9](?:[A-Z0-9]|[./_-](?=[A-Z0-9])|[ \t][/-][ \t](?=\d)|(?<=[A-Z])[ \t](?=\d)){1,40})"
 _LABELLED_REF = re.compile(
-    r"\b(?=[oyrfeccpmOYRFECPM])(?P<label>(?:Our|Your)\s+Ref(?:erence)?(?:\s+(?:No\.?|Number))?|Ref(?:erence)?\s+(?:No\.?|Number)"
+    r"\b(?=[oyrfeccpmtOYRFECPMT])(?P<label>(?:Our|Your|My)\s+Ref(?:erence)?(?:\s+(?:No\.?|Number))?|Ref(?:erence)?\s+(?:No\.?|Number)"
+    r"|Reference(?=[ \t]{0,3}:)|(?:Request|Tracking|Reference)[ \t]{0,2}\#|reference\s+number"
     r"|(?:Request|FOI|Enquiry|Case)\s+(?:No\.?|Number|Ref(?:erence)?(?:\s+(?:No\.?|Number))?)"
     r"|Cyfeirnod(?:\s+Rhyddid\s+Gwybodaeth)?"
     r"|(?:previous|earlier|original|prior|my)\s+(?:FOI\s+|freedom\s+of\s+information\s+)?request(?:\s+(?:ref(?:erence)?|no\.?|number))?)"
-    r"(?P<colon>[ \t]{0,3}[:.]?)[ \t]{0,3}" + _REF_VALUE,
+    r"(?P<colon>[ \t]{0,3}[:.#]?)(?:[ \t]{0,3}|[ \t]*\n[ \t]*(?:\n[ \t]*)?)" + _REF_VALUE,
     re.IGNORECASE,
 )
 _REF_SEPARATOR = re.compile(r"[ \t]*([/-])[ \t]*")
 _TITLE_REF = re.compile(r"\((?P<ref>\d{2,7}[A-Z]?[/_]\d{2,4})\)")
+#: A disclosure-log heading ending in its number ("Crimes - 031/13"), or a request number on its own line
+#: under the title ("Request 101001380770").
+_HEADING_REF = re.compile(
+    r"\A\s{0,4}[^\n]{3,80}?[ \t][-–][ \t](?P<ref>\d{2,7}[A-Z]?/\d{2,4})[ \t]*$"
+    r"|^[ \t]*Request[ \t]+(?P<num>\d{6,15})[ \t]*$",
+    re.MULTILINE,
+)
 
 
 @lru_cache(maxsize=16)
@@ -68,4 +76,12 @@ def find_references(
             add(value, match.start("ref"), match.end("ref"), False, "other", 0.5)
     for match in _TITLE_REF.finditer(text):
         add(match.group("ref"), match.start("ref"), match.end("ref"), False, "other", 0.5)
+    for match in _HEADING_REF.finditer(text[:5_000]):
+        group = "ref" if match.group("ref") else "num"
+        add(match.group(group), match.start(group), match.end(group), True, "own", 0.7)
+    # "FOI 782/17" inside "DC/FOI 782/17" is the same reference read twice: keep the whole one.
+    squeezed = {key: re.sub(r"\s", "", key) for key in found}
+    for key, short in squeezed.items():
+        if any(other != short and other.endswith(short) for other in squeezed.values()):
+            found.pop(key, None)
     return tuple(sorted(found.values(), key=lambda ref: (not ref.own, ref.span.start)))
