@@ -262,6 +262,7 @@ _MARKER = re.compile(
     re.VERBOSE,
 )
 _DIGIT = re.compile(r"\d")
+_OPENING_QUOTE = re.compile("[ \t]*[\"“‘'](?=\\d{1,2}[.)])")
 _FOOTNOTE_MARK = re.compile(r"\[\d{1,2}\]")
 _DASH_HEADING = re.compile(r"[-–—][A-Za-z]")
 _ROMAN = re.compile(r"^(?:x{0,3})(?:ix|iv|v?i{0,3})$")
@@ -303,6 +304,9 @@ def _roman_value(token: str) -> int | None:
 def _parse_markers(text: str, position: int, end: int) -> tuple[list[_Marker], int]:
     """The markers at the start of a line ("- 1." and "1. a)" have two) and where its text starts."""
     markers: list[_Marker] = []
+    opening = _OPENING_QUOTE.match(text, position, end)
+    if opening and _MARKER.match(text, opening.end(), end):
+        position = opening.end()
     while len(markers) < 3:
         match = _MARKER.match(text, position, end)
         if not match or match.end() == position:
@@ -448,7 +452,8 @@ def _build_blocks(text: str, lines: list[_Line]) -> list[_Block]:
         else:
             raw = text[line.start : line.end]
             empty_item = current is not None and current.marker is not None and not current.text(text)
-            if current is not None and (
+            lead_in = raw.strip()[:1].isupper() and raw.rstrip().endswith(":") and len(raw.strip()) > 30
+            if current is not None and not (lead_in and current.marker is not None) and (
                 empty_item or (not blank_seen and (blank_mode or _soft_wrap(previous_text, raw)))
             ):
                 current.segments.append((line.start, line.end))
@@ -563,7 +568,9 @@ _QUESTION_SIGNAL = re.compile(
     r"|I\s+(?:also\s+)?(?:request|am\s+requesting|ask|need)|how\s+(?:many|much|often|long)|what"
     r"|whether|provide|supply|send|list|give|tell|include|confirm|disclose|break\s*down|broken\s+down"
     r"|cop(?:y|ies)\s+of|details\s+of|numbers?\s+of|total|amount\s+of|dates?|cost|budget|spend|reasons?\s+for"
-    r"|locations?\s+of|names?\s+of|figures|statistics|data\s+on|records?\s+of|gofyn|hoffwn|nifer|faint|sawl)\b",
+    r"|locations?\s+of|names?\s+of|figures|statistics|data\s+on|records?\s+of|gofyn|hoffwn|nifer|faint|sawl)\b"
+    r"|^\W{0,3}(?:any|all|the)?\s{0,2}(?:communications|correspondence|documents|records|e-?mails|minutes|policies"
+    r"|contracts|invoices|reports|guidance|agreements|audit\s+logs|data)\b|\bnumber,?\s+if\s+any\b",
     re.IGNORECASE,
 )
 _PREAMBLE = re.compile(
@@ -577,7 +584,8 @@ _PREAMBLE = re.compile(
     re.IGNORECASE,
 )
 _EXPLANATORY = re.compile(
-    r"^\W{0,3}(?:Note\b|NB\b|N\.B\.|Please\s+note|For\s+clarity|For\s+the\s+avoidance\s+of\s+doubt|In\s+case\b"
+    r"^\W{0,3}(?:See\s+attached\b|I\s+would\s+appreciate\b|I\s+would\s+(?:like|prefer)\s+to\s+receive\b"
+    r"|Please\s+notify\s+me\b|I\s+look\s+forward\b|Note\b|NB\b|N\.B\.|Please\s+note|For\s+clarity|For\s+the\s+avoidance\s+of\s+doubt|In\s+case\b"
     r"|By\s+['‘\"“]|I\s+(?:understand|appreciate|am\s+aware|realise|realize|recognise|recognize|know)\b"
     r"|If\s+(?:it\s+is|it's|this\s+is|you\s+are|you\s+cannot|you\s+can't|you\s+do\s+not|you\s+don't|you\s+can\s+identify"
     r"|you\s+need|the\s+information\s+(?:is|exceeds)|any\s+of\s+this|there\s+are\s+any\s+(?:problems|queries))"
@@ -902,6 +910,9 @@ class _TreeBuilder:
             for block in self.preamble_blocks
             if len(block.text(self.text)) >= 25 and not _BOILERPLATE_ONLY.match(block.text(self.text))
         ]
+        lead_ins = [b for b in promoted if _PREAMBLE.search(b.text(self.text)) and b.text(self.text).rstrip().endswith(":")]
+        if lead_ins and len(lead_ins) < len(promoted):
+            promoted = [block for block in promoted if block not in lead_ins]
         for block in promoted:
             self._add_root(_Node("", "", True, ("para",), list(block.segments), 0.4))
         self.preamble = [block.text(self.text) for block in self.preamble_blocks if block not in promoted]

@@ -82,7 +82,7 @@ _GUIDANCE = _rx(
 _NOT_FOI = _rx(
     r"\bwithdraw\s+my\s+request\b|\bhaven'?t\s+heard\s+back\b|\bwhere\s+it\s+is\b|\bcomplain\s+about\s+the\s+officer\b"
     r"|\bhow\s+do\s+I\s+report\b|\breport\s+(?:a\s+crime|it)\b|\blost\s+my\b|\bhanded\s+(?:it\s+)?in\b|\bpress\s+office\b"
-    r"|\ba\s+quote\b|\bvacancies\b|\bcalendar\s+years\s+are\s+fine\b|\bno\s+further\s+questions\b|\bfor\s+a\s+piece\b"
+    r"|\ba\s+quote\b|\bany\s+vacancies\b|\bcalendar\s+years\s+are\s+fine\b|\bno\s+further\s+questions\b|\bfor\s+a\s+piece\b"
 )
 _COMMAND = _rx(r"^\s*/\w+")
 _WORD = re.compile(r"\w+")
@@ -121,14 +121,17 @@ def request_likeness(text: str, proposal: RequestProposal) -> RequestLikeness:
         evidence.append((-0.9, f'reads like an out-of-office reply ("{ooo}")'))
     if system := found(_SYSTEM_MESSAGE):
         evidence.append((-0.8, f'reads like an automatic message ("{system}")'))
-    if ack := found(_AUTHORITY_ACK):
-        if not numbered:
-            evidence.append((-0.6, f'reads like an acknowledgement, not a request ("{ack}")'))
+    # A pasted thread often ends with the authority's acknowledgement; only a message that is little more than
+    # one is not a request.
+    if (ack := found(_AUTHORITY_ACK)) and len(proposal.questions) <= 1 and words < 120:
+        evidence.append((-0.6, f'reads like an acknowledgement, not a request ("{ack}")'))
     if (thanks := found(_THANKS)) and words < 40:
         evidence.append((-0.6, f'a thank-you ("{thanks}")'))
-    if colleague := found(_COLLEAGUE):
+    # Colleagues and questions about guidance write short messages; a long letter that mentions a guidance
+    # document is still a request.
+    if (colleague := found(_COLLEAGUE)) and words < 80:
         evidence.append((-0.5, f'reads like a message between colleagues ("{colleague}")'))
-    if guidance := found(_GUIDANCE):
+    if (guidance := found(_GUIDANCE)) and words < 80:
         evidence.append((-0.35, f'asks about guidance or practice ("{guidance}")'))
     if other := found(_NOT_FOI):
         evidence.append((-0.6, f'about something other than a new request ("{other}")'))
