@@ -405,6 +405,8 @@ class _Block:
     segments: list[tuple[int, int]]
     blank_before: bool
     inferred_marker: bool = False
+    #: A numbered line that only heads the decimal-numbered questions under it ("3. Policy and training").
+    heading: bool = False
 
     def text(self, source: str) -> str:
         return _segments_text(source, self.segments)
@@ -583,6 +585,17 @@ _PREAMBLE = re.compile(
     r"|\bganlynol\b|^\W{0,3}O\s+dan\s+y\s+Ddeddf",
     re.IGNORECASE,
 )
+#: A sentence that asks politely through a condition ("If it is possible to detail X, that would be helpful").
+_CONDITIONAL_ASK = re.compile(
+    r"\b(?:would\s+be\s+(?:very\s+)?(?:helpful|useful|appreciated|grateful|great)|I\s+would\s+(?:also\s+)?be\s+grateful)\b",
+    re.IGNORECASE,
+)
+#: The requester asking for help to narrow the request (FOIA s.16), not for information.
+_ADVICE = re.compile(r"\brefine(?:d)?\b|\badvice\s+and\s+assistance\b|\bsection\s+16\b|\bs\.?\s?16\b", re.IGNORECASE)
+_EXAMPLES = re.compile(
+    r"(?:\b(?:might|may|could|would|should)\s+include|\bsuch\s+as|\bfor\s+example|\be\.g\.|\bdefines?\b[^:\n]{0,80}?\bas)\s*:?\s*$",
+    re.IGNORECASE,
+)
 _EXPLANATORY = re.compile(
     r"^\W{0,3}(?:See\s+attached\b|I\s+would\s+appreciate\b|I\s+would\s+(?:like|prefer)\s+to\s+receive\b"
     r"|Please\s+notify\s+me\b|I\s+look\s+forward\b|Note\b|NB\b|N\.B\.|Please\s+note|For\s+clarity|For\s+the\s+avoidance\s+of\s+doubt|In\s+case\b"
@@ -659,9 +672,28 @@ class _TreeBuilder:
         self.notes: list[str] = []
         self.pending_context: str | None = None
         self.pending_section: str | None = None
+        #: True after a lead-in that introduces examples ("This might include:"): its bullets are notes.
+        self.examples = False
+        #: Paragraphs ending in ":" with a list straight after them.
+        self.lead_ins = sum(
+            1
+            for block, following in zip(blocks, blocks[1:], strict=False)
+            if block.marker is None and following.marker is not None
+            and block.text(text).rstrip().endswith((":", ":-"))
+        )
         self.primary = self._primary_style()
 
     def _primary_style(self) -> tuple[str, ...] | None:
+        decimals = sum(1 for b in self.blocks if b.marker is not None and b.marker.kind == "decimal")
+        digits = sum(1 for b in self.blocks if b.marker is not None and b.marker.kind in ("qword", "digit"))
+        if decimals >= 2 and decimals > digits:
+            # "1.1 / 1.2 / 2.1": the decimals are the questions; a bare "3. Policy" above them is a heading.
+            for block in self.blocks:
+                if block.marker is not None and block.marker.kind == "digit":
+                    text = block.text(self.text)
+                    if len(text) <= 60 and "?" not in text:
+                        block.marker, block.heading = None, True
+            return ("decimal", "1")
         for block in self.blocks:
             if block.marker is not None and block.marker.kind in ("qword", "digit"):
                 return (block.marker.kind,)
@@ -721,6 +753,10 @@ class _TreeBuilder:
     def _item(self, block: _Block) -> None:
         marker = block.marker
         assert marker is not None
+        if marker.kind == "bullet" and self.examples:
+            self.notes.append(block.text(self.text))
+            return
+        self.examples = False
         style = self._style(marker)
         node = self._node(block, style)
         if self.primary is not None:
@@ -780,7 +816,13 @@ class _TreeBuilder:
         text = block.text(self.text)
         if not text:
             return
-        if self._is_heading(block, text, following):
+        self.examples = False
+        if _EXAMPLES.search(text) and following is not None and following.marker is not None:
+            if following.marker.kind == "bullet":
+                self.examples = True
+                self.notes.append(text)
+                return
+        if block.heading or self._is_heading(block, text, following):
             self.pending_section = text.lstrip("-–— ").strip()
             return
         if (text.startswith("*") and not text.startswith("* ")) or _FOOTNOTE_MARK.match(text):
@@ -828,13 +870,20 @@ class _TreeBuilder:
             self.notes.append(text)
 
     def _paragraph_unnumbered(self, block: _Block, text: str, list_follows: bool) -> None:
+        if list_follows and self.lead_ins >= 2 and text.rstrip().endswith((":", ":-")) and not _EXAMPLES.search(text):
+            # "For 2018-2021 please provide: a. ... / For 2016-2021 please provide: a. b. c.": each lead-in is a
+            # question of its own, its list the parts.
+            self._inferred_root(block, parent_of_list=True, confidence=0.5)
+            return
         if _PREAMBLE.search(text) and "?" not in text:
             if self.roots and list_follows:
                 self._inferred_root(block, parent_of_list=True, confidence=0.5)
             else:
                 self._to_preamble(block)
             return
-        if _EXPLANATORY.match(text):
+        if _EXPLANATORY.match(text) and (
+            not _CONDITIONAL_ASK.search(text) or text.rstrip().endswith(":") or _ADVICE.search(text)
+        ):
             self.notes.append(text)
             return
         if self.roots and (text[0].islower() or _CONTINUATION.match(text)):
@@ -843,7 +892,7 @@ class _TreeBuilder:
             )
             target.segments.extend(block.segments)
             return
-        if not _QUESTION_SIGNAL.search(text):
+        if not _QUESTION_SIGNAL.search(text) and not _CONDITIONAL_ASK.search(text):
             if list_follows and text.rstrip().endswith((":", ":-")):
                 self._inferred_root(block, parent_of_list=True, confidence=0.5)
             elif self.roots:
@@ -854,11 +903,14 @@ class _TreeBuilder:
         self._inferred_root(block, parent_of_list=list_follows, confidence=0.6)
 
     def _inferred_root(self, block: _Block, parent_of_list: bool, confidence: float) -> None:
-        node = _Node("", "", True, ("para",), list(block.segments), confidence)
-        node.context, node.section = self.pending_context, self.pending_section
-        self.pending_context = self.pending_section = None
-        self._add_root(node)
-        self.stack = [(("para",), node)] if parent_of_list else []
+        pieces = [] if parent_of_list else _asks_in(self.text, block.segments)
+        for index, segments in enumerate(pieces or [list(block.segments)]):
+            node = _Node("", "", True, ("para",), segments, confidence)
+            if index == 0:
+                node.context, node.section = self.pending_context, self.pending_section
+                self.pending_context = self.pending_section = None
+            self._add_root(node)
+        self.stack = [(("para",), self.roots[-1])] if parent_of_list else []
 
     def _to_preamble(self, block: _Block) -> None:
         text = block.text(self.text)
@@ -895,6 +947,9 @@ class _TreeBuilder:
         marker = following.marker
         if marker.kind not in ("alpha", "digit") or _ordinal(marker) != 2 or len(block.text(self.text)) > 120:
             return False
+        style = self._style(marker)
+        if any(open_style == style for open_style, _ in self.stack) or (self.roots and style == self.primary):
+            return False  # the list is already under way: this line sits between its items
         first = {"digit": "1"}.get(marker.kind) or ("a" if marker.value.islower() else "A")
         if marker.kind == "alpha" and self._style(marker)[0] == "roman":
             first = "i" if marker.value.islower() else "I"
@@ -975,3 +1030,55 @@ def _roman(number: int) -> str:
             result += numeral
             number -= value
     return result
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.?!])[\"”’')]?\s+(?=[A-Z“\"'‘(])")
+_ASK_SENTENCE = re.compile(
+    r"^\W{0,3}(?:please|can\s+(?:you|this|these|the)|could\s+(?:you|this|these|the)|would\s+you|how\s+(?:many|much|often|long)"
+    r"|what|which|where|when|who|whether|do\s+you|does|did|is\s+there|are\s+there|has|have|figures|the\s+number"
+    r"|I\s+would\s+(?:also\s+)?like|I\s+(?:also\s+)?(?:request|want|need)|also,?\s+please|in\s+addition)\b",
+    re.IGNORECASE,
+)
+
+
+def _asks_in(text: str, segments: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """A paragraph that asks several things ("Please provide X. Can this be broken down by Y?") as one
+    segment list per ask; empty when it asks one thing. A sentence that asks nothing stays with the ask
+    before it (or the first ask, when it comes first)."""
+    sentences: list[list[tuple[int, int]]] = [[]]
+    for start, end in segments:
+        position = start
+        for match in _SENTENCE_BREAK.finditer(text, start, end):
+            sentences[-1].append((position, match.start()))
+            sentences.append([])
+            position = match.end()
+        sentences[-1].append((position, end))
+    sentences = [s for s in sentences if _segments_text(text, s)]
+    if len(sentences) < 2:
+        return []
+    asks = [_is_ask_sentence(_segments_text(text, s)) for s in sentences]
+    if sum(asks) < 2:
+        return []
+    pieces: list[list[tuple[int, int]]] = []
+    pending: list[tuple[int, int]] = []
+    for sentence, is_ask in zip(sentences, asks, strict=True):
+        if is_ask or not pieces:
+            pieces.append(pending + sentence)
+            pending = []
+        else:
+            pieces[-1].extend(sentence)
+    return pieces
+
+
+#: "Please show this as one figure": how to answer, not another question.
+_FORMAT_SENTENCE = re.compile(
+    r"^\W{0,3}please\s+(?:show|provide|present|give|send|supply|set\s+out)\s+(?:this|these|it|them|the\s+(?:data|information|figures|answer))"
+    r"\s+(?:as|in|by|electronically|separately)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_ask_sentence(sentence: str) -> bool:
+    if _FORMAT_SENTENCE.match(sentence) or _ADVICE.search(sentence):
+        return False
+    return bool(_ASK_SENTENCE.match(sentence))
