@@ -83,7 +83,7 @@ _EIR_WEAK_WORDS = (
     "waste litter drainage landscape"
 ).split()
 _EIR_STRONG = re.compile(
-    r"(?<![\w-])(?:"
+    r"(?<![\w-])(?!environmental\s+(?:health|officer)\b)(?:"
     + word_alternation([*_EIR_STRONG_WORDS, "-cide", "-cides"])
     + r"|air\s+(?:quality|pollution)|planning\s+(?:applications?|permission|consent)|land\s+use"
     + r"|water\s+quality|waste\s+(?:disposal|management|collection))\b",

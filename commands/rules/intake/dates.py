@@ -113,6 +113,8 @@ _QUALIFIER = re.compile(
     rf"|(?:to|through\s+to|up\s+to|until)\s+(?:the\s+)?(?:end\s+of\s+)?(?P<month>{_MON}))\s{{0,2}}\)?",
     re.IGNORECASE,
 )
+_FY_LIST_GAP = re.compile(r"\s{0,3}(?:,|/|and|&|,\s*and)\s{0,3}", re.IGNORECASE)
+_FINANCIAL_BEFORE = re.compile(r"\bfinancial\s+years?\b[^.\n]{0,50}$", re.IGNORECASE)
 _YEAR_TO_DATE_BEFORE = re.compile(r"\byear\s+to\s+date\s{1,3}$", re.IGNORECASE)
 
 _NUMBER_WORDS = {
@@ -491,6 +493,25 @@ def find_periods(text: str, start: int, end: int, reference: date) -> list[Found
 def _range(text: str, tokens: list[DateToken], i: int, reference: date, found: list[FoundPeriod]) -> int:
     """Read ``tokens[i]`` as the start of a range; return how many tokens it used (0 if it is not one)."""
     token = tokens[i]
+    if token.kind == "years" and token.day == (token.year or 0) + 1 and _FINANCIAL_BEFORE.search(
+        text, max(0, token.start - 60), token.start
+    ):
+        # "financial years 2020-2021 and 2021-2022": each is April to March, not two calendar years; the
+        # years listed together make one stretch, as with "2018/19, 2019/20".
+        first, last = date(token.year or 0, 4, 1), date(token.day or 0, 3, 31)
+        used, end = 1, token.end
+        while i + used < len(tokens):
+            following = tokens[i + used]
+            if not (
+                following.kind == "years"
+                and following.day == (following.year or 0) + 1
+                and following.year == last.year
+                and _FY_LIST_GAP.fullmatch(text[end : following.start])
+            ):
+                break
+            last, end, used = date(following.day or 0, 3, 31), following.end, used + 1
+        found.append(FoundPeriod(first, last, token.start, end, 0.8, False))
+        return used
     if token.kind == "years":
         first, last = date(token.year or 0, 1, 1), date(token.day or 0, 12, 31)
         found.append(FoundPeriod(first, last, token.start, token.end, 0.75, False))

@@ -41,6 +41,7 @@ from commands.rules.intake.requester import (
     requester_from_form,
     requester_from_header,
     requester_from_signature,
+    requester_from_whatdotheyknow,
 )
 from commands.rules.intake.score import request_likeness
 from commands.rules.intake.text import (
@@ -239,6 +240,8 @@ def _parse(
         requester = requester_from_form(main.text, main.source)
     if requester is None and region is not None:
         requester = requester_from_signature(main.text, region, main.source)
+    if requester is None or requester.name is None:
+        requester = requester_from_whatdotheyknow(main.text, main.source) or requester
 
     subject = _subject(readings, main)
     periods = tuple(

@@ -253,7 +253,7 @@ _MARKER = re.compile(
       (?P<bullet>[-–—•●▪■◦·‣⁃*]|o(?=[ \t]))[ \t]+(?=\S)
     | (?P<qword>(?i:Q|Qn|Question|Request|Req|Item|Part|Cwestiwn)[ \t]{0,2}\.?[ \t]{0,2}(?P<qnum>\d{1,3}))
         (?:[ \t]{0,2}[.:)\-–—](?=\s|$)|(?=\s)|$)
-    | (?P<decimal>(?P<decval>\d{1,2}(?:\.\d{1,2}){1,3})\.?)(?=[ \t]+[A-Z"“‘'(])
+    | (?P<decimal>(?P<decval>\d{1,2}(?:\.\d{1,2}){1,3})(?:\.?(?=[ \t]+[A-Z"“‘'(])|\.(?=[A-Z])))
     | (?P<digit>\(?(?P<digval>\d{1,3})(?:[.):]|[ \t]{1,2}[-–—](?=[ \t])))(?=[ \t]|$|[A-Z"“‘'(])
     | (?P<alpha>(?P<aopen>\()?(?P<alval>[A-Za-z]{1,5})(?(aopen)\)|[.)/]))(?=[ \t]|$)
     )
@@ -753,6 +753,8 @@ class _TreeBuilder:
     def _item(self, block: _Block) -> None:
         marker = block.marker
         assert marker is not None
+        if marker.kind == "bullet" and not self.examples and self.stack:
+            self.examples = bool(_EXAMPLES.search(_segments_text(self.text, self.stack[-1][1].segments)))
         if marker.kind == "bullet" and self.examples:
             self.notes.append(block.text(self.text))
             return

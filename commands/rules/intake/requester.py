@@ -83,6 +83,11 @@ def requester_from_signature(text: str, region: Region, source: Source) -> Reque
     else:
         return None
     following = _following_lines(text, lines_from, limit=8)
+    # "thanks / Yours faithfully, / Name": a second sign-off under the first is not the name.
+    while following and SIGN_OFF.match(following[0][2]) and len(following) > 1:
+        following = following[1:]
+        if not rest:
+            lines_from = following[0][0]
     name_span: tuple[int, int] | None = region.name_line if origin == "signature" else None
     if name is None and following and not rest:
         candidate_start, candidate_end, candidate = following[0]
@@ -122,3 +127,20 @@ def _following_lines(text: str, position: int, limit: int) -> list[tuple[int, in
             blanks += 1
         position = end + 1
     return lines
+
+
+_MADE_REQUEST = re.compile(
+    r"^[ \t]*(?P<name>[^\n]{1,60}?)[ \t]+made\s+this\s+(?:Freedom\s+of\s+Information|Environmental\s+Information|information)?\s*request\s+to\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def requester_from_whatdotheyknow(text: str, source: Source) -> Requester | None:
+    """WhatDoTheyKnow's own line: "Jane Example made this Freedom of Information request to Kent Police"."""
+    match = _MADE_REQUEST.search(text)
+    if match is None:
+        return None
+    name = clean_name(match.group("name"))
+    if name is None:
+        return None
+    return Requester(name, None, None, 0.8, Span(match.start("name"), match.end("name"), source), "whatdotheyknow")
