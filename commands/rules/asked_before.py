@@ -37,7 +37,7 @@ def stem(word: str) -> str:
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
-    return word
+    return word[:-1] if word.endswith("e") and len(word) > 5 else word
 
 
 def _stems(words: Iterable[str]) -> dict[str, str]:

@@ -674,6 +674,8 @@ class _TreeBuilder:
         self.pending_section: str | None = None
         #: True after a lead-in that introduces examples ("This might include:"): its bullets are notes.
         self.examples = False
+        first_digit = next((b.marker for b in blocks if b.marker is not None and b.marker.kind == "digit"), None)
+        self.primary_punctuation = first_digit.label[-1:] if first_digit and first_digit.label else ""
         #: Paragraphs ending in ":" with a list straight after them.
         self.lead_ins = sum(
             1
@@ -682,6 +684,17 @@ class _TreeBuilder:
             and block.text(text).rstrip().endswith((":", ":-"))
         )
         self.primary = self._primary_style()
+
+    def _sub_list(self, marker: _Marker) -> bool:
+        """ "1. Please provide: / 1) arrests / 2) charges": a list that restarts at 1 under a numbered question,
+        told apart from the questions by its punctuation ("1)" under "1.")."""
+        if self.primary != ("digit",) or not self.primary_punctuation or not marker.label:
+            return False
+        if marker.label[-1] == self.primary_punctuation:
+            return False
+        if any(style == ("digit", "sub") for style, _ in self.stack):
+            return True
+        return marker.value == "1" and bool(self.stack) and self.stack[0][0] == ("digit",)
 
     def _primary_style(self) -> tuple[str, ...] | None:
         decimals = sum(1 for b in self.blocks if b.marker is not None and b.marker.kind == "decimal")
@@ -706,6 +719,8 @@ class _TreeBuilder:
             return ("bullet", _BULLET_CLASSES.get(marker.value, "dash"))
         if marker.kind == "decimal":
             return ("decimal", str(marker.value.count(".")))
+        if marker.kind == "digit" and self._sub_list(marker):
+            return ("digit", "sub")
         if marker.kind != "alpha":
             return (marker.kind,)
         value = marker.value
