@@ -26,7 +26,7 @@ _START = re.compile(
     (?<!\w)(?=[IiYyWwBbRrCcTtEeMm \t])  # cheap first check: a lead-in starts a word or a line
     (?:
     I\s+note\s+you\s+seek\s+access\s+to\s+the\s+following\s+information[ \t]*:?
-  | \byou\s+(?:have\s+)?(?:requested|asked\s+for|sought)\b[^:\n]{0,60}?(?:following|as\s+follows)[ \t]*:
+  | \byou\s+(?:have\s+)?(?:requested|asked\s+for|sought)\b[^:\n]{0,60}?(?:following|as\s+follows)[^:\n]{0,60}:
   | ^[ \t]*(?:You\s+asked|Your\s+request|The\s+request|Request(?:\s+text|\s+details)?|Information\s+Request
         |Request\s+and\s+Answer|Requested\s+information|Cais|Eich\s+cais)[ \t]*(?::|$)
   | \bWe\s+received\s+a\s+request\b[^:\n]{0,80}:

@@ -11,7 +11,7 @@ from commands.rules.intake.model import DEFAULT_OWN_PREFIXES, Reference, Source,
 _REF_VALUE = r"(?P<ref>[A-Z0-9](?:[A-Z0-9]|[./_-](?=[A-Z0-9])|[ \t][/-][ \t](?=\d)|(?<=[A-Z])[ \t](?=\d)){1,40})"
 _LABELLED_REF = re.compile(
     r"\b(?=[oyrfeccpmtOYRFECPMT])(?P<label>(?:Our|Your|My)\s+Ref(?:erence)?(?:\s+(?:No\.?|Number))?|Ref(?:erence)?\s+(?:No\.?|Number)"
-    r"|Reference(?=[ \t]{0,3}:)|(?:Request|Tracking|Reference)[ \t]{0,2}\#|reference\s+number"
+    r"|Ref(?:erence)?(?=[ \t]{0,12}:)|(?:Request|Tracking|Reference)[ \t]{0,2}\#|reference\s+number"
     r"|(?:Request|FOI|Enquiry|Case)\s+(?:No\.?|Number|Ref(?:erence)?(?:\s+(?:No\.?|Number))?)"
     r"|Cyfeirnod(?:\s+Rhyddid\s+Gwybodaeth)?"
     r"|(?:previous|earlier|original|prior|my)\s+(?:FOI\s+|freedom\s+of\s+information\s+)?request(?:\s+(?:ref(?:erence)?|no\.?|number))?)"

@@ -43,6 +43,8 @@ _ASK = _rx(
     r"|\b(?:could|can|would)\s+(?:you|I)\s+(?:please\s+)?(?:provide|tell|confirm|let|send|supply|show|have|advise|request)\b"
     r"|\bcop(?:y|ies)\s+of\b|\bhow\s+(?:many|much|often|long)\b|\b(?:the|total)\s+(?:number|amount|cost|value)\s+of\b"
     r"|\bwhat\s+(?:is|was|were|are|criteria|type)\b|\bwhether\b|\bbreak(?:\s*down|\s+this\s+down)\b"
+    r"|\bif\s+you\s+could\s+(?:please\s+)?(?:give|provide|send|tell|supply|confirm)\b|\bgive\s+me\s+(?:the\s+)?figures\b"
+    r"|^\W{0,3}(?:do|does|did|are|is|has|have)\s+(?:you|the|your|there|any)\b[^?\n]{5,200}\?"
     r"|\bhoffwn\b|\bfaint\s+o\b|\bnifer\b"
 )
 _QUOTED_REQUEST = _rx(
