@@ -83,7 +83,7 @@ DATE_TOKEN = re.compile(
 _SHORT_FY = re.compile(r"(?<![\w/.-])(\d{2})\s?/\s?(\d{2})(?![\d/])")
 
 _RANGE_GAP = re.compile(
-    r"\s{0,3}(?:-{1,2}|–|—|to|till|until|through(?:\s+to)?|thru|up\s+(?:to|until)(?:\s+and\s+including)?)\s{0,3}",
+    r"\s{0,3}(?:-{1,2}|–|—|to(?:\s+the\s+end\s+of)?|till|until|through(?:\s+to)?|thru|up\s+(?:to|until)(?:\s+and\s+including)?)\s{0,3}",
     re.IGNORECASE,
 )
 _BETWEEN_GAP = re.compile(r"\s{1,3}(?:and|a|ac|&)\s{1,3}", re.IGNORECASE)

@@ -254,7 +254,7 @@ _MARKER = re.compile(
     | (?P<qword>(?i:Q|Qn|Question|Request|Req|Item|Part|Cwestiwn)[ \t]{0,2}\.?[ \t]{0,2}(?P<qnum>\d{1,3}))
         (?:[ \t]{0,2}[.:)\-–—](?=\s|$)|(?=\s)|$)
     | (?P<decimal>(?P<decval>\d{1,2}(?:\.\d{1,2}){1,3})(?:\.?(?=[ \t]+[A-Z"“‘'(])|\.(?=[A-Z])))
-    | (?P<digit>\(?(?P<digval>\d{1,3})(?:[.):]|[ \t]{1,2}[-–—](?=[ \t])))(?=[ \t]|$|[A-Z"“‘'(])
+    | (?P<digit>\(?(?P<digval>\d{1,3})(?:[.):]|,(?=[ \t]+[A-Z])|[ \t]{1,2}[-–—](?=[ \t])))(?=[ \t]|$|[A-Z"“‘'(])
     | (?P<alpha>(?P<aopen>\()?(?P<alval>[A-Za-z]{1,5})(?(aopen)\)|[.)/]))(?=[ \t]|$)
     )
     [ \t]*
@@ -881,7 +881,8 @@ class _TreeBuilder:
         later_item = any(b.marker is not None for b in self.blocks[index + 1 :])
         if later_item and _QUESTION_SIGNAL.search(text):
             current.segments.extend(block.segments)
-        elif not later_item and "?" in text:
+        elif not later_item and ("?" in text or (_is_ask_sentence(text) and not _EXPLANATORY.match(text))):
+            # an unlabelled ask after the numbered ones ("Please also provide a breakdown by ...")
             self._inferred_root(block, parent_of_list=False, confidence=0.5)
         else:
             self.notes.append(text)
