@@ -79,7 +79,10 @@ def test_the_requests_own_date_wins_over_the_reply_and_a_deadline_and_a_period()
         "Thank you for your email dated 2 January 2014.\n\nYou asked:\n"
         "1. How many arrests were made between 1 March 2013 and 30 November 2013?"
     )
-    assert received(text)[0] == date(2014, 1, 2)
+    proposal = parse(text)
+    assert proposal.received is not None and proposal.received.date == date(2014, 1, 2)
+    assert "2014-01-29 (the letter's own date)" in proposal.received.others
+    assert proposal.as_json()["received_others"] == list(proposal.received.others)
 
 
 def test_numeric_dates_are_day_first_unless_the_text_is_american() -> None:

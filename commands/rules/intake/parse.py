@@ -231,6 +231,8 @@ def _parse(
     request_offset = region.start if region else 0
 
     received = _with_words(_received(readings, main, message_time, today, zone, notices), readings)
+    if received is not None:
+        received = dataclasses.replace(received, others=_other_dates(readings, received.date, today, zone))
     reference_day = received.date if received else today
 
     requester = None
@@ -369,6 +371,26 @@ def _received(
                 notices,
             )
     return _from_message_time(message_time, zone, notices)
+
+
+def _other_dates(readings: list[_Reading], chosen: date, today: date, zone: tzinfo) -> tuple[str, ...]:
+    """Other dates the text gives for the request or its reply, as "2014-01-29 (the letter's own date)", so
+    the team sees what was passed over: the reply's date, an email header, the day the request was made."""
+    seen: dict[date, str] = {}
+    for reading in readings:
+        letter = letter_date(reading.text)
+        if letter is not None:
+            seen.setdefault(letter, "the letter's own date")
+        for block in header_blocks(reading.text):
+            for key in ("sent", "date"):
+                if key in block.fields:
+                    moment = header_datetime(block.fields[key][0], zone)
+                    if moment is not None:
+                        seen.setdefault(moment.date(), "an email header")
+        made = request_made_date(reading.text, today, letter)
+        if made is not None:
+            seen.setdefault(made.day, "the day the request was made")
+    return tuple(f"{day.isoformat()} ({why})" for day, why in sorted(seen.items()) if day != chosen)
 
 
 def _with_words(received: Received | None, readings: list[_Reading]) -> Received | None:
