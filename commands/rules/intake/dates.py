@@ -150,7 +150,9 @@ _RECEIVED_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 #: "dated" only counts after the request's own name: "your email dated 9th February", not "a letter dated".
-_DATED_CONTEXT = re.compile(r"\byour\s+(?:e-?\s?mail|letter|request|correspondence|message|application)\s*$", re.IGNORECASE)
+_DATED_CONTEXT = re.compile(
+    r"\byour\s+(?:e-?\s?mail|letter|request|correspondence|message|application)(?:\s+for\s+information)?\s*$", re.IGNORECASE
+)
 #: A text is read month-first ("5/16/2024") only when it is plainly American.
 AMERICAN = re.compile(
     r"\b(?:Public\s+Records\s+Act|public\s+records\s+request|ILCS|RCW\b|U\.S\.C\.|MuckRock|FOIA\s+Officer"
@@ -162,7 +164,8 @@ _REQUEST_MADE = re.compile(
     re.IGNORECASE,
 )
 _REQUEST_VERB_AFTER = re.compile(
-    r"[^.\n]{0,250}?\b(?:requested|wrote|made\s+(?:a|an|the|this)\b[^.\n]{0,60}?\brequest|submitted)\b", re.IGNORECASE
+    r"[^.\n]{0,250}?\b(?:requested|wrote|made\s+(?:a|an|the|this)\b[^.\n]{0,60}?\brequest|submitted|request\s+was\s+made)\b",
+    re.IGNORECASE
 )
 
 

@@ -94,7 +94,8 @@ NAME_LINE = re.compile(
 )
 _NOT_A_NAME = re.compile(
     r"\b(?:Police|Constabulary|Council|Team|Information|Rights|Unit|Department|Office|Service|Freedom|Request|"
-    r"Response|Act|Data|Officer|Manager|Disclosure|Compliance|Branch|Headquarters|Porn|Images?|Statistics)\b"
+    r"Response|Act|Data|Officer|Manager|Disclosure|Compliance|Branch|Headquarters|Porn|Images?|Statistics"
+    r"|Results?|Searches|Operation|Decision|Complaint|Background|Summary|Appendix)\b"
 )
 
 

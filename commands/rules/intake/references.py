@@ -82,6 +82,6 @@ def find_references(
     # "FOI 782/17" inside "DC/FOI 782/17" is the same reference read twice: keep the whole one.
     squeezed = {key: re.sub(r"\s", "", key) for key in found}
     for key, short in squeezed.items():
-        if any(other != short and other.endswith(short) for other in squeezed.values()):
+        if short[:1].isalpha() and any(other != short and other.endswith(short) for other in squeezed.values()):
             found.pop(key, None)
     return tuple(sorted(found.values(), key=lambda ref: (not ref.own, ref.span.start)))
