@@ -118,7 +118,7 @@ def register(app: App, ctx: CommandContext, surface: SlackSurface) -> None:
         mark_proposal(ctx, proposal_id, "registered", case.id)
         if created:
             surface.post_case_card(case.reference, fallback_channel=channel, user=user)
-        _replace_proposal(client, channel, reply_ts, f"Registered as *{case.reference}* by <@{user}>.")
+        _replace_proposal(client, channel, reply_ts or _clicked_message(body), f"Registered as *{case.reference}* by <@{user}>.")
         if not created:
             respond(text=f"Already registered as {case.reference}.", response_type="ephemeral", replace_original=False)
 
@@ -144,7 +144,7 @@ def register(app: App, ctx: CommandContext, surface: SlackSurface) -> None:
             row.state = "dismissed"
             session.add(row)
             channel, reply_ts = row.channel_id, row.reply_ts
-        _replace_proposal(client, channel, reply_ts, f"Marked as not a request by <@{user}>.")
+        _replace_proposal(client, channel, reply_ts or _clicked_message(body), f"Marked as not a request by <@{user}>.")
 
     def follow_up_clicked(body: dict[str, Any], respond: Respond) -> None:
         action = body["actions"][0]
@@ -315,6 +315,11 @@ def _post(client: WebClient, channel: str, thread_ts: str, text: str, actions: l
     except SlackApiError as exc:
         log.warning("intake reply not posted: %s", slack_error(exc))
         return None
+
+
+def _clicked_message(body: dict[str, Any]) -> str | None:
+    """The proposal message the button sits on: a click can arrive before its ts was stored."""
+    return (body.get("container") or {}).get("message_ts")
 
 
 def _replace_proposal(client: WebClient, channel: str, reply_ts: str | None, text: str) -> None:
