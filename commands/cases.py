@@ -67,10 +67,17 @@ def show_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply
         case = _load(session, reference, usage)
         view = case_view(case, ctx.settings, inv.today(ctx.tz))
         history = [f"{e.at:%Y-%m-%d %H:%M} {e.kind}: {e.summary}" for e in case_events(session, case.id)][-10:]
+        from commands.asked_before import for_case  # imported here so help lists the core commands first
+
+        earlier = for_case(session, case)
+    paragraphs = ["History:\n" + "\n".join(history)] if history else []
+    if earlier.lines():
+        paragraphs.append("\n".join(earlier.lines()))
     return Reply(
-        text=f"{view.reference}: {view.status}, due {due_phrase(view)}",
+        text="\n".join([f"{view.reference}: {view.status}, due {due_phrase(view)}", *earlier.lines()]),
         case=view,
-        paragraphs=["History:\n" + "\n".join(history)] if history else [],
+        paragraphs=paragraphs,
+        actions=earlier.actions(view.reference),
     )
 
 

@@ -1,18 +1,23 @@
 """Reading a request from a message: the parser's proposal, turned into a case someone confirms.
 
-The parser (`commands.rules.request_text`) is pure; this module supplies the organisation's settings,
+The parser (`commands.rules.intake`) is pure; this module supplies the organisation's settings,
 maps a proposal to a `NewCase`, and keeps the intake proposals that wait for Register / Not a request.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from commands.base import Action, CommandContext
 from commands.registration import NewCase
-from commands.rules.request_text import parse_request
-from commands.rules.request_text_model import Question, RequestProposal
+from commands.rules.intake import parse_request
+from commands.rules.intake.model import Question, RequestProposal
+from commands.rules.intake.threads import split_requests
+from storage.db import session_scope
+
+if TYPE_CHECKING:  # pragma: no cover
+    from commands.asked_before import AskedBefore
 
 OWN_PREFIXES = ("FOI", "EIR", "SAR", "IR")
 
@@ -76,6 +81,10 @@ def proposal_lines(proposal: RequestProposal, *, with_requester: bool = True, ty
     else:
         lines.append(f"Received: {received.date.isoformat() if received else 'not stated (today)'}"
                      + (f" (from {received.source})" if received else ""))
+        if received and received.words and received.source != "message_time":
+            lines.append(f"  read from: \u201c{received.words[:160]}\u201d")
+        if received and received.others:
+            lines.append("  other dates seen: " + "; ".join(received.others[:4]))
     if with_requester and proposal.requester and (proposal.requester.name or proposal.requester.email):
         who = " ".join(x for x in (proposal.requester.name, f"<{proposal.requester.email}>" if proposal.requester.email else None) if x)
         lines.append(f"Requester: {who}")
@@ -102,6 +111,52 @@ def _question_lines(questions: tuple[Question, ...], depth: int) -> list[str]:
         lines.append(f"{'  ' * depth}{q.number}. {text}")
         lines.extend(_question_lines(q.parts, depth + 1))
     return lines
+
+
+#: The quiet reply to a message that does not read as a request (see `commands.rules.intake.score`).
+NOT_PROPOSED = "Not proposed — register it with the shortcut if it is a request."
+
+
+def should_propose(proposal: RequestProposal) -> bool:
+    """A case is proposed only for a message that reads as a request (colleagues' chatter stays quiet)."""
+    return proposal.is_request
+
+
+def separate_requests(text: str) -> list[str]:
+    """The requests in a message, each to be proposed as its own case (a WhatDoTheyKnow page may hold several)."""
+    return [text[start:end].strip() for start, end in split_requests(text) if text[start:end].strip()]
+
+
+def asked_before_for(ctx: CommandContext, proposal: RequestProposal, text: str, *, today: date) -> AskedBefore:
+    """Similar earlier cases and the same-requester flag for a proposal that is not yet a case."""
+    from commands.asked_before import asked_before  # the command family registers itself when loaded
+
+    words = " ".join(_question_texts(proposal.questions)) or text
+    subject = proposal.subject.text if proposal.subject else ""
+    received = proposal.received.date if proposal.received else today
+    email = proposal.requester.email if proposal.requester else None
+    with session_scope(ctx.engine) as session:
+        return asked_before(session, text=f"{subject} {words}", received=received, regime=proposal.regime.regime,
+                            email=email)
+
+
+def _question_texts(questions: tuple[Question, ...]) -> list[str]:
+    texts: list[str] = []
+    for question in questions:
+        texts.append(question.text)
+        texts.extend(_question_texts(question.parts))
+    return texts
+
+
+def intake_reply(ctx: CommandContext, proposal: RequestProposal, text: str, proposal_id: int, *,
+                 today: date) -> tuple[str, list[Action]]:
+    """The proposal message and its buttons: the fields to check, what was asked before, Register / Edit /
+    Not a request, and a button per similar earlier case to reuse its answers once registered."""
+    earlier = asked_before_for(ctx, proposal, text, today=today)
+    lines = ["*Proposed case* — check it, then Register:", *proposal_lines(proposal), *earlier.lines()]
+    if proposal.request_reasons:
+        lines.append("Read as a request because: " + "; ".join(proposal.request_reasons[:3]))
+    return "\n".join(lines), proposal_actions(proposal_id) + earlier.actions(f"proposal:{proposal_id}")
 
 
 def readable(proposal: RequestProposal) -> bool:

@@ -23,6 +23,7 @@ from storage.cases import record_event
 from storage.models import Case, utcnow
 from storage.outbox import PENDING, UNKNOWN
 from storage.retention import ERASED, cases_due_for_erasure, proposals_never_registered, rows_of_case
+from storage.search import forget_erased
 
 
 @dataclass
@@ -88,4 +89,7 @@ def purge(session: Session, today: date, years: int, *, actor: str = "retention"
             proposal.text = ERASED
             proposal.proposal = _masked(proposal.proposal, [])
             session.add(proposal)
+    if report.references and not dry_run:
+        session.flush()
+        forget_erased(session)
     return report

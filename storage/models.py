@@ -50,7 +50,7 @@ class Case(SQLModel, table=True):
     received_at: datetime | None = None
 
     requester_name: str | None = Field(default=None, max_length=200)
-    requester_email: str | None = Field(default=None, max_length=320)
+    requester_email: str | None = Field(default=None, max_length=320, index=True)
     requester_address: str | None = Field(default=None, sa_column=Column(Text))
     personal_data_erased_at: datetime | None = None
 

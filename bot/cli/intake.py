@@ -16,7 +16,9 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from commands.rules.request_text import DEFAULT_OWN_PREFIXES, Question, RequestProposal, parse_request
+from commands.attachment_text import extract_text
+from commands.rules.intake import DEFAULT_OWN_PREFIXES, Question, RequestProposal, parse_request
+from commands.rules.intake.evaluation import LabelledText, evaluate, read_label_blocks, read_labelled
 
 LONDON = ZoneInfo("Europe/London")
 #: The header of the shared sample texts (``SOURCE: ...`` lines, then ``---``); it is not part of the request.
@@ -38,7 +40,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "the case the bot would propose: received date, requester, subject, questions, periods, references, "
         "regime and language. Received dates without a year are never put after today (London).",
     )
-    parse.add_argument("file", metavar="FILE|-", help="the text file to read, or - for standard input")
+    parse.add_argument(
+        "file", metavar="FILE|-", help="the request: .txt, .pdf, .docx, .eml, .msg or .html (read by content), or -"
+    )
     parse.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
     parse.add_argument(
         "--message-time",
@@ -54,18 +58,36 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"a prefix of the organisation's own references (repeatable; default {', '.join(DEFAULT_OWN_PREFIXES)})",
     )
     parse.set_defaults(func=run_parse)
+    evaluate = actions.add_parser(
+        "evaluate",
+        help="measure the parser against a labelled corpus",
+        description="Parse every labelled text in DIR (tests/data/requests: a header of labels, ---, the text) and "
+        "print per-field accuracy and the request-likeness precision and recall. --labels FILE supplies labels "
+        "for texts that carry none (the shared set, with tests/data/shared-labels.txt).",
+    )
+    evaluate.add_argument("directory", metavar="DIR", help="a folder of labelled .txt files")
+    evaluate.add_argument("--labels", metavar="FILE", help="labels for texts without their own ([file name] blocks)")
+    evaluate.add_argument("--misses", action="store_true", help="list every label the parser got wrong")
+    evaluate.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    evaluate.add_argument(
+        "--min-accuracy", type=float, metavar="FRACTION", help="exit 1 when fewer labels than this are right"
+    )
+    evaluate.set_defaults(func=run_evaluate)
 
 
 def read_text(name: str) -> str:
-    """The text of FILE or standard input; a shared sample's header is dropped."""
+    """The text of FILE (.txt, .pdf, .docx, .eml, .msg or .html, read by its content) or standard input;
+    a shared sample's header is dropped. A file with no readable text raises ValueError saying why."""
     if name == "-":
         text = sys.stdin.read()
     else:
-        path = Path(name)
-        data = path.read_bytes()
-        if b"\x00" in data[:4096]:
-            raise ValueError("it looks like a binary file; save the email or letter as plain text first")
-        text = data.decode("utf-8", errors="replace")
+        data = Path(name).read_bytes()
+        extracted = extract_text(data, Path(name).name)
+        if extracted.kind == "binary":
+            raise ValueError("it looks like a binary file; save the email or letter as text, PDF, Word or .eml")
+        if extracted.problem:
+            raise ValueError(extracted.problem)
+        text = extracted.text
     return _CORPUS_HEADER.sub("", text, count=1)
 
 
@@ -104,6 +126,44 @@ def run_parse(args: argparse.Namespace) -> int:
         print(json.dumps(proposal.as_json(), ensure_ascii=False, indent=2))
     else:
         print("\n".join(summary_lines(proposal)))
+    return 0
+
+
+def load_corpus(directory: Path, labels_file: Path | None = None) -> list[LabelledText]:
+    """The labelled texts in ``directory`` (sorted by name); ``labels_file`` labels texts that carry none."""
+    extra = read_label_blocks(labels_file.read_text(encoding="utf-8")) if labels_file else {}
+    items: list[LabelledText] = []
+    for path in sorted(directory.glob("*.txt")):
+        item = read_labelled(path.name, path.read_text(encoding="utf-8"))
+        if path.name in extra:
+            item = LabelledText(item.name, {**item.labels, **extra[path.name]}, item.text)
+        elif extra:
+            continue  # a labels file names the texts to score; others in the folder are not part of the set
+        if item.labels.get("is_request") is not None:
+            items.append(item)
+    return items
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    directory = Path(args.directory)
+    if not directory.is_dir():
+        print(f"foi-bot intake evaluate: {directory} is not a folder", file=sys.stderr)
+        return 2
+    try:
+        items = load_corpus(directory, Path(args.labels) if args.labels else None)
+    except (OSError, ValueError) as exc:
+        print(f"foi-bot intake evaluate: cannot read the corpus: {exc}", file=sys.stderr)
+        return 2
+    if not items:
+        print(f"foi-bot intake evaluate: no labelled texts in {directory}", file=sys.stderr)
+        return 2
+    tally = evaluate(items)
+    if args.json:
+        print(json.dumps(tally.as_json(), indent=2))
+    else:
+        print("\n".join(tally.lines(str(directory), show_misses=args.misses)))
+    if args.min_accuracy is not None and tally.accuracy < args.min_accuracy:
+        return 1
     return 0
 
 

@@ -439,6 +439,8 @@ class Deliverer:
                     raise Gone("the proposal no longer exists")
                 if row.reply_ts:
                     return row.channel_id, row.reply_ts
+                if target.get("ts"):  # the message the button was clicked on
+                    return row.channel_id, target["ts"]
             # The reply shares this row's lane, so it was delivered first; without a ts it never landed.
             raise Gone("the proposal's reply was never posted")
         raise Gone("nothing to update")

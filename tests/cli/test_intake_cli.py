@@ -118,8 +118,13 @@ def test_missing_file_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.Capt
 def test_directory_and_binary_files_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["intake", "parse", str(tmp_path)]) == 2
     assert capsys.readouterr().err.startswith(f"foi-bot intake parse: cannot read {tmp_path}: ")
-    binary = tmp_path / "scan.pdf"
-    binary.write_bytes(b"%PDF-1.4\x00\x01\x02")
+    damaged = tmp_path / "scan.pdf"
+    damaged.write_bytes(b"%PDF-1.4\x00\x01\x02")
+    assert main(["intake", "parse", str(damaged)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "the pdf file could not be read" in err
+    binary = tmp_path / "photo.jpg"
+    binary.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01")
     assert main(["intake", "parse", str(binary)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "binary file" in err

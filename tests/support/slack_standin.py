@@ -55,6 +55,8 @@ class SlackStandIn:
     random_faults: dict[str, tuple[float, list[Failure]]] = field(default_factory=dict)
     #: Seconds every response_url post takes to answer.
     response_delay: float = 0.0
+    #: Files a test shares in a message, served at ``/files/<key>`` to a request carrying a bot token.
+    files: dict[str, bytes] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         import random
@@ -76,6 +78,10 @@ class SlackStandIn:
     @property
     def api_url(self) -> str:
         return self.url + "/api/"
+
+    def file_url(self, key: str) -> str:
+        """A ``url_private`` for a file the test put in ``files``."""
+        return f"{self.url}/files/{key}"
 
     def response_url(self, key: str = "r1") -> str:
         return f"{self.url}/response/{key}"
@@ -153,6 +159,16 @@ class SlackStandIn:
                 self.uploads[key] = body
                 self.calls.append(Call("upload", {"file_id": key, "size": len(body)}, headers, body))
             self._send(request, 200, b"OK - " + str(len(body)).encode(), "text/plain")
+            return
+        if path.startswith("/files/"):
+            key = path.rsplit("/", 1)[-1]
+            with self._lock:
+                self.calls.append(Call("file_download", {"key": key}, headers, body))
+            if not headers.get("authorization", "").startswith("Bearer xoxb-"):
+                self._send(request, 302, b"", "text/html")  # Slack redirects to a login page without a token
+                return
+            data = self.files.get(key)
+            self._send(request, 200 if data is not None else 404, data or b"not found", "application/octet-stream")
             return
         if path.startswith("/response/"):
             args = json.loads(body or b"{}")

@@ -12,5 +12,12 @@ def assign_me(job: SlackJob) -> None:
     run_clicked(job, f"assign {reference} me")
 
 
+def reuse_answers(job: SlackJob) -> None:
+    """"Reuse answers" under a similar earlier case: the button's value is the command ("reuse TARGET FROM"),
+    built by commands.asked_before."""
+    run_clicked(job, job.body["actions"][0]["value"])
+
+
 def register(routes: Routes) -> None:
     routes.action("case_assign_me", assign_me)
+    routes.action("similar_reuse", reuse_answers)

@@ -16,16 +16,25 @@ from typing import Any
 from slack_sdk import WebClient
 from sqlmodel import select
 
+from bot.slack.files import shared_files
 from bot.slack.forms import form_for_message
 from bot.slack.routes import Routes, SlackJob
 from bot.slack.text import decode
 from commands.base import Action, CommandContext, Invocation, Reply
-from commands.intake import new_case_from_proposal, proposal_actions, proposal_lines, propose, readable
+from commands.intake import (
+    NOT_PROPOSED,
+    intake_reply,
+    new_case_from_proposal,
+    propose,
+    readable,
+    separate_requests,
+    should_propose,
+)
 from commands.markup import user_ref
 from commands.registration import register_case
 from commands.registry import dispatch
 from commands.rules.clock import ClockError
-from commands.rules.request_text import classify_follow_up, find_references
+from commands.rules.intake import classify_follow_up, find_references
 from storage.cases import get_case, get_case_by_thread
 from storage.db import session_scope
 from storage.models import CaseStatus, IntakeProposal
@@ -61,8 +70,9 @@ def message_text(event: dict[str, Any]) -> str:
 
 
 def message_time(ts: str | None) -> datetime:
+    """The message's time from its ts; a "ts#2" key (the second request in one message) reads as the ts."""
     try:
-        return datetime.fromtimestamp(float(ts or ""), tz=timezone.utc)
+        return datetime.fromtimestamp(float((ts or "").split("#", 1)[0]), tz=timezone.utc)
     except ValueError:
         return datetime.now(timezone.utc)
 
@@ -123,6 +133,13 @@ def on_message(job: SlackJob) -> None:
     channel, ts = event.get("channel", ""), event.get("ts", "")
     thread_ts = event.get("thread_ts")
     text = message_text(event)
+    file_problems: list[str] = []
+    if channel == ctx.settings.intake_channel and not (thread_ts and thread_ts != ts):
+        for shared in shared_files(event, job.client.token, api_url=ctx.settings.slack_api_url):
+            if shared.extracted.readable:
+                text = "\n\n".join(part for part in (text, decode(shared.extracted.text)) if part.strip())
+            else:
+                file_problems.append(f"{shared.name}: {shared.extracted.problem}")
     when = message_time(ts)
     day = when.astimezone(ctx.tz).date()
     if thread_ts and thread_ts != ts:
@@ -136,7 +153,14 @@ def on_message(job: SlackJob) -> None:
         return
     if _quoted_review_request(job, channel, ts, text, day):
         return
-    _propose(job, channel, ts, text, day, when)
+    if not text.strip() and file_problems:
+        job.out.post("I could not read a request here (" + "; ".join(file_problems) + "). Use the message shortcut "
+                     "*Register FOI request* to register it by hand.", channel=channel, thread_ts=ts)
+        return
+    parts = separate_requests(text) or [text]
+    for index, part in enumerate(parts):
+        key = ts if index == 0 else f"{ts}#{index + 1}"
+        _propose(job, channel, key, part, day, when, thread_ts=ts, several=len(parts) > 1)
 
 
 def _follow_up_in_thread(job: SlackJob, event: dict[str, Any], reference: str, status: str, text: str, day: Any,
@@ -181,13 +205,19 @@ def _quoted_review_request(job: SlackJob, channel: str, ts: str, text: str, day:
     return False
 
 
-def _propose(job: SlackJob, channel: str, ts: str, text: str, day: Any, when: datetime) -> None:
+def _propose(job: SlackJob, channel: str, ts: str, text: str, day: Any, when: datetime, *,
+             thread_ts: str | None = None, several: bool = False) -> None:
+    """Propose one case; ``ts`` is the message's ts, or "ts#2" for the second request in one message."""
     ctx = job.ctx
+    thread_ts = thread_ts or ts
     proposal = propose(ctx, text, today=day, message_time=when)
     if not text.strip() or not readable(proposal):
         why = "; ".join(proposal.problems) or "the message has no text"
         job.out.post(f"I could not read a request here ({why}). Use the message shortcut *Register FOI request* "
-                     "to register it by hand.", channel=channel, thread_ts=ts)
+                     "to register it by hand.", channel=channel, thread_ts=thread_ts)
+        return
+    if not should_propose(proposal) and not several:
+        job.out.post(NOT_PROPOSED, channel=channel, thread_ts=thread_ts)
         return
     session = job.session
     existing = session.exec(select(IntakeProposal).where(IntakeProposal.channel_id == channel,
@@ -207,11 +237,12 @@ def _propose(job: SlackJob, channel: str, ts: str, text: str, day: Any, when: da
         row.state, row.case_id = "registered", case.id
         if created:
             job.out.card(case.reference, fallback_channel=channel)
-        job.out.post(f"Registered automatically as *{case.reference}*.", channel=channel, thread_ts=ts, lane=lane)
+        job.out.post(f"Registered automatically as *{case.reference}*.", channel=channel, thread_ts=thread_ts,
+                     lane=lane)
         return
-    lines = proposal_lines(proposal)
-    job.out.post("*Proposed case* — check it, then Register:\n" + "\n".join(lines), channel=channel, thread_ts=ts,
-                 actions=proposal_actions(proposal_id), on_sent={"proposal_reply": proposal_id}, lane=lane)
+    reply_text, actions = intake_reply(ctx, proposal, text, proposal_id, today=day)
+    job.out.post(reply_text, channel=channel, thread_ts=thread_ts, actions=actions,
+                 on_sent={"proposal_reply": proposal_id}, lane=lane)
 
 
 def _stored(proposal: Any) -> dict[str, Any]:
@@ -256,8 +287,8 @@ def register_clicked(job: SlackJob) -> None:
     job.session.add(row)
     if created:
         job.out.card(case.reference, fallback_channel=channel, actor=user)
-        job.out.update(f"Registered as *{case.reference}* by {user_ref(user)}.", target={"proposal": proposal_id},
-                       lane=f"proposal:{proposal_id}")
+        job.out.update(f"Registered as *{case.reference}* by {user_ref(user)}.",
+                       target={"proposal": proposal_id, "ts": _clicked_message(job)}, lane=f"proposal:{proposal_id}")
     else:
         job.out.ephemeral(f"Already registered as {case.reference} by {user_ref(case.created_by or '')}.",
                           user=user, channel=_channel(job), response_url=job.body.get("response_url"))
@@ -271,8 +302,8 @@ def dismiss_clicked(job: SlackJob) -> None:
         return
     row.state = "dismissed"
     job.session.add(row)
-    job.out.update(f"Marked as not a request by {user_ref(user)}.", target={"proposal": proposal_id},
-                   lane=f"proposal:{proposal_id}")
+    job.out.update(f"Marked as not a request by {user_ref(user)}.",
+                   target={"proposal": proposal_id, "ts": _clicked_message(job)}, lane=f"proposal:{proposal_id}")
 
 
 def follow_up_clicked(job: SlackJob) -> None:
@@ -283,6 +314,11 @@ def follow_up_clicked(job: SlackJob) -> None:
     reply = dispatch(job.ctx, invocation)
     job.out.reply(reply, user=invocation.user, channel=invocation.channel, thread_ts=invocation.thread_ts,
                   response_url=job.body.get("response_url"))
+
+
+def _clicked_message(job: SlackJob) -> str | None:
+    """The proposal message the button sits on (its ts), in case the proposal's own record lacks it."""
+    return (job.body.get("container") or {}).get("message_ts")
 
 
 def _channel(job: SlackJob) -> str | None:

@@ -17,6 +17,9 @@ Regime = Literal["foia", "eir", "foisa", "sar"]
 FollowUp = Literal["internal_review", "clarification"]
 ReceivedSource = Literal["header", "phrase", "request_date", "message_time"]
 
+#: A text whose request-likeness score reaches this is proposed as a case (see ``score``).
+REQUEST_THRESHOLD = 0.5
+
 #: Prefixes of the organisation's own case references when the caller does not say otherwise.
 DEFAULT_OWN_PREFIXES: tuple[str, ...] = ("FOI", "EIR", "SAR", "IR")
 
@@ -42,6 +45,10 @@ class Received:
     span: Span | None
     #: True when the text gave a day and month but the year was worked out from context.
     year_inferred: bool = False
+    #: The words the date was read from ("your email dated 9th February 2018"), for the team to check.
+    words: str | None = None
+    #: Other dates the text gives for the request or its reply, as written, that were not taken.
+    others: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, repr=False)
@@ -157,6 +164,13 @@ class RequestProposal:
     notes: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    #: How much the text looks like a request at all (0 to 1), and why.
+    request_score: float = 1.0
+    request_reasons: tuple[str, ...] = ()
+
+    @property
+    def is_request(self) -> bool:
+        return self.request_score >= REQUEST_THRESHOLD
 
     def __repr__(self) -> str:
         # The default repr would print question text and preamble, which can name people.
@@ -173,6 +187,7 @@ class RequestProposal:
         return {
             "received": self.received.date.isoformat() if self.received else None,
             "received_at": self.received.at.isoformat() if self.received and self.received.at else None,
+            "received_from": self.received.words if self.received else None,
             "requester": {
                 "name": requester.name if requester else None,
                 "email": requester.email if requester else None,
@@ -198,6 +213,10 @@ class RequestProposal:
             },
             "problems": list(self.problems),
             "warnings": list(self.warnings),
+            "is_request": self.is_request,
+            "request_score": self.request_score,
+            "request_reasons": list(self.request_reasons),
+            "received_others": list(self.received.others) if self.received else [],
         }
 
 

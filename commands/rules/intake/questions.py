@@ -17,16 +17,16 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from commands.rules.request_text_model import Question, Source, Span
+from commands.rules.intake.model import Question, Source, Span
 
 # ------------------------------------------------------------------------------------------- the region
 
 _START = re.compile(
     r"""
-    (?<!\w)(?=[IiYyWwBbRrCcTtEe \t])  # cheap first check: a lead-in starts a word or a line
+    (?<!\w)(?=[IiYyWwBbRrCcTtEeMm \t])  # cheap first check: a lead-in starts a word or a line
     (?:
     I\s+note\s+you\s+seek\s+access\s+to\s+the\s+following\s+information[ \t]*:?
-  | \byou\s+(?:have\s+)?(?:requested|asked\s+for|sought)\b[^:\n]{0,60}?(?:following|as\s+follows)[ \t]*:
+  | \byou\s+(?:have\s+)?(?:requested|asked\s+for|sought)\b[^:\n]{0,60}?(?:following|as\s+follows)[^:\n]{0,60}:
   | ^[ \t]*(?:You\s+asked|Your\s+request|The\s+request|Request(?:\s+text|\s+details)?|Information\s+Request
         |Request\s+and\s+Answer|Requested\s+information|Cais|Eich\s+cais)[ \t]*(?::|$)
   | \bWe\s+received\s+a\s+request\b[^:\n]{0,80}:
@@ -34,6 +34,9 @@ _START = re.compile(
   | \bwrote\s+to\b[^:\n]{0,60}?follows[ \t]*:
   | \bBelow\s+is\s+your\s+request\s+and\s+our\s+response\.?
   | \byour\s+request\s+(?:read|reads|was\s+as\s+follows)[ \t]*:
+  | \bmade\s+the\s+following\b[^:\n]{0,120}:
+  | \brequested\s+(?:the\s+)?following\s+information\b[^:\n]{0,60}:
+  | \brequest\s+information\s+described\s+in\s+the\s+following\s+terms\.?
     )
     """,
     re.IGNORECASE | re.MULTILINE | re.VERBOSE,
@@ -43,6 +46,8 @@ _END = re.compile(
     ^[ \t]*(?:Response|Our\s+Response|In\s+Response|Ymateb|Answers?(?:\s+\d[^\n]{0,30})?|Decision|FOI\s+Duty
         |Extent\s+of\s+Searches[^\n]{0,40})[ \t]*(?:[:\-–—][^\n]*)?$
   | ^[ \t]*I\s+am\s+required\s+by\s+the\s+Freedom\s+of\s+Information
+  | ^[ \t]*I\s+can(?:\s+neither)?\s+confirm\b
+  | ^[ \t]*In\s+response\s+to\s+your\s+request\b
   | ^[ \t]*The\s+Freedom\s+of\s+Information\s+Act\s+requires
   | ^[ \t]*(?:Following\s+(?:enquiries|receipt\s+of\s+your\s+request)|Please\s+find\s+(?:enclosed|attached)\s+our\s+response)
   | ^[ \t]*(?:Section\s+1\s+of\s+the\s+Freedom\s+of\s+Information\s+Act|Mae\s+adran\s+1\b)
@@ -60,7 +65,7 @@ _END_CASED = re.compile(
 )
 SIGN_OFF = re.compile(
     r"^[ \t]*(?P<phrase>Yours\s+(?:sincerely|faithfully|truly)|(?:Kind|Best|Warm|Many)\s+(?:regards|thanks|wishes)"
-    r"|Regards|Thanks(?:\s+again)?|Thank\s+you|Cheers|Diolch(?:\s+yn\s+fawr)?|Yn\s+gywir|Cofion(?:\s+gorau)?)\b"
+    r"|Regards|Sincerely|With\s+thanks|Thanks(?:\s+again)?|Thank\s+you|Cheers|Diolch(?:\s+yn\s+fawr)?|Yn\s+gywir|Cofion(?:\s+gorau)?)\b"
     r"[ \t]*[,.!]?[ \t]*(?P<rest>[^\n]{0,40})$",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -89,7 +94,8 @@ NAME_LINE = re.compile(
 )
 _NOT_A_NAME = re.compile(
     r"\b(?:Police|Constabulary|Council|Team|Information|Rights|Unit|Department|Office|Service|Freedom|Request|"
-    r"Response|Act|Data|Officer|Manager|Disclosure|Compliance|Branch|Headquarters|Porn|Images?|Statistics)\b"
+    r"Response|Act|Data|Officer|Manager|Disclosure|Compliance|Branch|Headquarters|Porn|Images?|Statistics"
+    r"|Results?|Searches|Operation|Decision|Complaint|Background|Summary|Appendix)\b"
 )
 
 
@@ -248,8 +254,8 @@ _MARKER = re.compile(
       (?P<bullet>[-–—•●▪■◦·‣⁃*]|o(?=[ \t]))[ \t]+(?=\S)
     | (?P<qword>(?i:Q|Qn|Question|Request|Req|Item|Part|Cwestiwn)[ \t]{0,2}\.?[ \t]{0,2}(?P<qnum>\d{1,3}))
         (?:[ \t]{0,2}[.:)\-–—](?=\s|$)|(?=\s)|$)
-    | (?P<decimal>(?P<decval>\d{1,2}(?:\.\d{1,2}){1,3})\.?)(?=[ \t]+[A-Z"“‘'(])
-    | (?P<digit>\(?(?P<digval>\d{1,3})(?:[.):]|[ \t]{1,2}[-–—](?=[ \t])))(?=[ \t]|$|[A-Z"“‘'(])
+    | (?P<decimal>(?P<decval>\d{1,2}(?:\.\d{1,2}){1,3})(?:\.?(?=[ \t]+[A-Z"“‘'(])|\.(?=[A-Z])))
+    | (?P<digit>\(?(?P<digval>\d{1,3})(?:[.):]|,(?=[ \t]+[A-Z])|[ \t]{1,2}[-–—](?=[ \t])))(?=[ \t]|$|[A-Z"“‘'(])
     | (?P<alpha>(?P<aopen>\()?(?P<alval>[A-Za-z]{1,5})(?(aopen)\)|[.)/]))(?=[ \t]|$)
     )
     [ \t]*
@@ -257,6 +263,7 @@ _MARKER = re.compile(
     re.VERBOSE,
 )
 _DIGIT = re.compile(r"\d")
+_OPENING_QUOTE = re.compile("[ \t]*[\"“‘'](?=\\d{1,2}[.)])")
 _FOOTNOTE_MARK = re.compile(r"\[\d{1,2}\]")
 _DASH_HEADING = re.compile(r"[-–—][A-Za-z]")
 _ROMAN = re.compile(r"^(?:x{0,3})(?:ix|iv|v?i{0,3})$")
@@ -298,6 +305,9 @@ def _roman_value(token: str) -> int | None:
 def _parse_markers(text: str, position: int, end: int) -> tuple[list[_Marker], int]:
     """The markers at the start of a line ("- 1." and "1. a)" have two) and where its text starts."""
     markers: list[_Marker] = []
+    opening = _OPENING_QUOTE.match(text, position, end)
+    if opening and _MARKER.match(text, opening.end(), end):
+        position = opening.end()
     while len(markers) < 3:
         match = _MARKER.match(text, position, end)
         if not match or match.end() == position:
@@ -396,6 +406,8 @@ class _Block:
     segments: list[tuple[int, int]]
     blank_before: bool
     inferred_marker: bool = False
+    #: A numbered line that only heads the decimal-numbered questions under it ("3. Policy and training").
+    heading: bool = False
 
     def text(self, source: str) -> str:
         return _segments_text(source, self.segments)
@@ -443,7 +455,8 @@ def _build_blocks(text: str, lines: list[_Line]) -> list[_Block]:
         else:
             raw = text[line.start : line.end]
             empty_item = current is not None and current.marker is not None and not current.text(text)
-            if current is not None and (
+            lead_in = raw.strip()[:1].isupper() and raw.rstrip().endswith(":") and len(raw.strip()) > 30
+            if current is not None and not (lead_in and current.marker is not None) and (
                 empty_item or (not blank_seen and (blank_mode or _soft_wrap(previous_text, raw)))
             ):
                 current.segments.append((line.start, line.end))
@@ -558,7 +571,9 @@ _QUESTION_SIGNAL = re.compile(
     r"|I\s+(?:also\s+)?(?:request|am\s+requesting|ask|need)|how\s+(?:many|much|often|long)|what"
     r"|whether|provide|supply|send|list|give|tell|include|confirm|disclose|break\s*down|broken\s+down"
     r"|cop(?:y|ies)\s+of|details\s+of|numbers?\s+of|total|amount\s+of|dates?|cost|budget|spend|reasons?\s+for"
-    r"|locations?\s+of|names?\s+of|figures|statistics|data\s+on|records?\s+of|gofyn|hoffwn|nifer|faint|sawl)\b",
+    r"|locations?\s+of|names?\s+of|figures|statistics|data\s+on|records?\s+of|gofyn|hoffwn|nifer|faint|sawl)\b"
+    r"|^\W{0,3}(?:any|all|the)?\s{0,2}(?:communications|correspondence|documents|records|e-?mails|minutes|policies"
+    r"|contracts|invoices|reports|guidance|agreements|audit\s+logs|data)\b|\bnumber,?\s+if\s+any\b",
     re.IGNORECASE,
 )
 _PREAMBLE = re.compile(
@@ -571,8 +586,20 @@ _PREAMBLE = re.compile(
     r"|\bganlynol\b|^\W{0,3}O\s+dan\s+y\s+Ddeddf",
     re.IGNORECASE,
 )
+#: A sentence that asks politely through a condition ("If it is possible to detail X, that would be helpful").
+_CONDITIONAL_ASK = re.compile(
+    r"\b(?:would\s+be\s+(?:very\s+)?(?:helpful|useful|appreciated|grateful|great)|I\s+would\s+(?:also\s+)?be\s+grateful)\b",
+    re.IGNORECASE,
+)
+#: The requester asking for help to narrow the request (FOIA s.16), not for information.
+_ADVICE = re.compile(r"\brefine(?:d)?\b|\badvice\s+and\s+assistance\b|\bsection\s+16\b|\bs\.?\s?16\b", re.IGNORECASE)
+_EXAMPLES = re.compile(
+    r"(?:\b(?:might|may|could|would|should)\s+include|\bsuch\s+as|\bfor\s+example|\be\.g\.|\bdefines?\b[^:\n]{0,80}?\bas)\s*:?\s*$",
+    re.IGNORECASE,
+)
 _EXPLANATORY = re.compile(
-    r"^\W{0,3}(?:Note\b|NB\b|N\.B\.|Please\s+note|For\s+clarity|For\s+the\s+avoidance\s+of\s+doubt|In\s+case\b"
+    r"^\W{0,3}(?:See\s+attached\b|I\s+would\s+appreciate\b|I\s+would\s+(?:like|prefer)\s+to\s+receive\b"
+    r"|Please\s+notify\s+me\b|I\s+look\s+forward\b|Note\b|NB\b|N\.B\.|Please\s+note|For\s+clarity|For\s+the\s+avoidance\s+of\s+doubt|In\s+case\b"
     r"|By\s+['‘\"“]|I\s+(?:understand|appreciate|am\s+aware|realise|realize|recognise|recognize|know)\b"
     r"|If\s+(?:it\s+is|it's|this\s+is|you\s+are|you\s+cannot|you\s+can't|you\s+do\s+not|you\s+don't|you\s+can\s+identify"
     r"|you\s+need|the\s+information\s+(?:is|exceeds)|any\s+of\s+this|there\s+are\s+any\s+(?:problems|queries))"
@@ -646,9 +673,41 @@ class _TreeBuilder:
         self.notes: list[str] = []
         self.pending_context: str | None = None
         self.pending_section: str | None = None
+        #: True after a lead-in that introduces examples ("This might include:"): its bullets are notes.
+        self.examples = False
+        first_digit = next((b.marker for b in blocks if b.marker is not None and b.marker.kind == "digit"), None)
+        self.primary_punctuation = first_digit.label[-1:] if first_digit and first_digit.label else ""
+        #: Paragraphs ending in ":" with a list straight after them.
+        self.lead_ins = sum(
+            1
+            for block, following in zip(blocks, blocks[1:], strict=False)
+            if block.marker is None and following.marker is not None
+            and block.text(text).rstrip().endswith((":", ":-"))
+        )
         self.primary = self._primary_style()
 
+    def _sub_list(self, marker: _Marker) -> bool:
+        """ "1. Please provide: / 1) arrests / 2) charges": a list that restarts at 1 under a numbered question,
+        told apart from the questions by its punctuation ("1)" under "1.")."""
+        if self.primary != ("digit",) or not self.primary_punctuation or not marker.label:
+            return False
+        if marker.label[-1] == self.primary_punctuation:
+            return False
+        if any(style == ("digit", "sub") for style, _ in self.stack):
+            return True
+        return marker.value == "1" and bool(self.stack) and self.stack[0][0] == ("digit",)
+
     def _primary_style(self) -> tuple[str, ...] | None:
+        decimals = sum(1 for b in self.blocks if b.marker is not None and b.marker.kind == "decimal")
+        digits = sum(1 for b in self.blocks if b.marker is not None and b.marker.kind in ("qword", "digit"))
+        if decimals >= 2 and decimals > digits:
+            # "1.1 / 1.2 / 2.1": the decimals are the questions; a bare "3. Policy" above them is a heading.
+            for block in self.blocks:
+                if block.marker is not None and block.marker.kind == "digit":
+                    text = block.text(self.text)
+                    if len(text) <= 60 and "?" not in text:
+                        block.marker, block.heading = None, True
+            return ("decimal", "1")
         for block in self.blocks:
             if block.marker is not None and block.marker.kind in ("qword", "digit"):
                 return (block.marker.kind,)
@@ -661,6 +720,8 @@ class _TreeBuilder:
             return ("bullet", _BULLET_CLASSES.get(marker.value, "dash"))
         if marker.kind == "decimal":
             return ("decimal", str(marker.value.count(".")))
+        if marker.kind == "digit" and self._sub_list(marker):
+            return ("digit", "sub")
         if marker.kind != "alpha":
             return (marker.kind,)
         value = marker.value
@@ -708,6 +769,12 @@ class _TreeBuilder:
     def _item(self, block: _Block) -> None:
         marker = block.marker
         assert marker is not None
+        if marker.kind == "bullet" and not self.examples and self.stack:
+            self.examples = bool(_EXAMPLES.search(_segments_text(self.text, self.stack[-1][1].segments)))
+        if marker.kind == "bullet" and self.examples:
+            self.notes.append(block.text(self.text))
+            return
+        self.examples = False
         style = self._style(marker)
         node = self._node(block, style)
         if self.primary is not None:
@@ -767,7 +834,13 @@ class _TreeBuilder:
         text = block.text(self.text)
         if not text:
             return
-        if self._is_heading(block, text, following):
+        self.examples = False
+        if _EXAMPLES.search(text) and following is not None and following.marker is not None:
+            if following.marker.kind == "bullet":
+                self.examples = True
+                self.notes.append(text)
+                return
+        if block.heading or self._is_heading(block, text, following):
             self.pending_section = text.lstrip("-–— ").strip()
             return
         if (text.startswith("*") and not text.startswith("* ")) or _FOOTNOTE_MARK.match(text):
@@ -809,19 +882,27 @@ class _TreeBuilder:
         later_item = any(b.marker is not None for b in self.blocks[index + 1 :])
         if later_item and _QUESTION_SIGNAL.search(text):
             current.segments.extend(block.segments)
-        elif not later_item and "?" in text:
+        elif not later_item and ("?" in text or (_is_ask_sentence(text) and not _EXPLANATORY.match(text))):
+            # an unlabelled ask after the numbered ones ("Please also provide a breakdown by ...")
             self._inferred_root(block, parent_of_list=False, confidence=0.5)
         else:
             self.notes.append(text)
 
     def _paragraph_unnumbered(self, block: _Block, text: str, list_follows: bool) -> None:
+        if list_follows and self.lead_ins >= 2 and text.rstrip().endswith((":", ":-")) and not _EXAMPLES.search(text):
+            # "For 2018-2021 please provide: a. ... / For 2016-2021 please provide: a. b. c.": each lead-in is a
+            # question of its own, its list the parts.
+            self._inferred_root(block, parent_of_list=True, confidence=0.5)
+            return
         if _PREAMBLE.search(text) and "?" not in text:
             if self.roots and list_follows:
                 self._inferred_root(block, parent_of_list=True, confidence=0.5)
             else:
                 self._to_preamble(block)
             return
-        if _EXPLANATORY.match(text):
+        if _EXPLANATORY.match(text) and (
+            not _CONDITIONAL_ASK.search(text) or text.rstrip().endswith(":") or _ADVICE.search(text)
+        ):
             self.notes.append(text)
             return
         if self.roots and (text[0].islower() or _CONTINUATION.match(text)):
@@ -830,7 +911,7 @@ class _TreeBuilder:
             )
             target.segments.extend(block.segments)
             return
-        if not _QUESTION_SIGNAL.search(text):
+        if not _QUESTION_SIGNAL.search(text) and not _CONDITIONAL_ASK.search(text):
             if list_follows and text.rstrip().endswith((":", ":-")):
                 self._inferred_root(block, parent_of_list=True, confidence=0.5)
             elif self.roots:
@@ -841,11 +922,14 @@ class _TreeBuilder:
         self._inferred_root(block, parent_of_list=list_follows, confidence=0.6)
 
     def _inferred_root(self, block: _Block, parent_of_list: bool, confidence: float) -> None:
-        node = _Node("", "", True, ("para",), list(block.segments), confidence)
-        node.context, node.section = self.pending_context, self.pending_section
-        self.pending_context = self.pending_section = None
-        self._add_root(node)
-        self.stack = [(("para",), node)] if parent_of_list else []
+        pieces = [] if parent_of_list else _asks_in(self.text, block.segments)
+        for index, segments in enumerate(pieces or [list(block.segments)]):
+            node = _Node("", "", True, ("para",), segments, confidence)
+            if index == 0:
+                node.context, node.section = self.pending_context, self.pending_section
+                self.pending_context = self.pending_section = None
+            self._add_root(node)
+        self.stack = [(("para",), self.roots[-1])] if parent_of_list else []
 
     def _to_preamble(self, block: _Block) -> None:
         text = block.text(self.text)
@@ -882,6 +966,9 @@ class _TreeBuilder:
         marker = following.marker
         if marker.kind not in ("alpha", "digit") or _ordinal(marker) != 2 or len(block.text(self.text)) > 120:
             return False
+        style = self._style(marker)
+        if any(open_style == style for open_style, _ in self.stack) or (self.roots and style == self.primary):
+            return False  # the list is already under way: this line sits between its items
         first = {"digit": "1"}.get(marker.kind) or ("a" if marker.value.islower() else "A")
         if marker.kind == "alpha" and self._style(marker)[0] == "roman":
             first = "i" if marker.value.islower() else "I"
@@ -897,6 +984,9 @@ class _TreeBuilder:
             for block in self.preamble_blocks
             if len(block.text(self.text)) >= 25 and not _BOILERPLATE_ONLY.match(block.text(self.text))
         ]
+        lead_ins = [b for b in promoted if _PREAMBLE.search(b.text(self.text)) and b.text(self.text).rstrip().endswith(":")]
+        if lead_ins and len(lead_ins) < len(promoted):
+            promoted = [block for block in promoted if block not in lead_ins]
         for block in promoted:
             self._add_root(_Node("", "", True, ("para",), list(block.segments), 0.4))
         self.preamble = [block.text(self.text) for block in self.preamble_blocks if block not in promoted]
@@ -959,3 +1049,55 @@ def _roman(number: int) -> str:
             result += numeral
             number -= value
     return result
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.?!])[\"”’')]?\s+(?=[A-Z“\"'‘(])")
+_ASK_SENTENCE = re.compile(
+    r"^\W{0,3}(?:please|can\s+(?:you|this|these|the)|could\s+(?:you|this|these|the)|would\s+you|how\s+(?:many|much|often|long)"
+    r"|what|which|where|when|who|whether|do\s+you|does|did|is\s+there|are\s+there|has|have|figures|the\s+number"
+    r"|I\s+would\s+(?:also\s+)?like|I\s+(?:also\s+)?(?:request|want|need)|also,?\s+please|in\s+addition)\b",
+    re.IGNORECASE,
+)
+
+
+def _asks_in(text: str, segments: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """A paragraph that asks several things ("Please provide X. Can this be broken down by Y?") as one
+    segment list per ask; empty when it asks one thing. A sentence that asks nothing stays with the ask
+    before it (or the first ask, when it comes first)."""
+    sentences: list[list[tuple[int, int]]] = [[]]
+    for start, end in segments:
+        position = start
+        for match in _SENTENCE_BREAK.finditer(text, start, end):
+            sentences[-1].append((position, match.start()))
+            sentences.append([])
+            position = match.end()
+        sentences[-1].append((position, end))
+    sentences = [s for s in sentences if _segments_text(text, s)]
+    if len(sentences) < 2:
+        return []
+    asks = [_is_ask_sentence(_segments_text(text, s)) for s in sentences]
+    if sum(asks) < 2:
+        return []
+    pieces: list[list[tuple[int, int]]] = []
+    pending: list[tuple[int, int]] = []
+    for sentence, is_ask in zip(sentences, asks, strict=True):
+        if is_ask or not pieces:
+            pieces.append(pending + sentence)
+            pending = []
+        else:
+            pieces[-1].extend(sentence)
+    return pieces
+
+
+#: "Please show this as one figure": how to answer, not another question.
+_FORMAT_SENTENCE = re.compile(
+    r"^\W{0,3}please\s+(?:show|provide|present|give|send|supply|set\s+out)\s+(?:this|these|it|them|the\s+(?:data|information|figures|answer))"
+    r"\s+(?:as|in|by|electronically|separately)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_ask_sentence(sentence: str) -> bool:
+    if _FORMAT_SENTENCE.match(sentence) or _ADVICE.search(sentence):
+        return False
+    return bool(_ASK_SENTENCE.match(sentence))

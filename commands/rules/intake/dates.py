@@ -51,7 +51,7 @@ def word_alternation(words: list[str] | dict[str, int] | frozenset[str]) -> str:
 
 
 _MON = r"\b" + word_alternation(MONTHS) + r"\b\.?"
-_ORD = r"(?:st|nd|rd|th)?"
+_ORD = r"(?:\^?(?:st|nd|rd|th))?"
 _YEAR4 = r"(?:19|20)\d{2}"
 
 #: One date-ish expression. The alternatives are tried in order, longest forms first.
@@ -62,7 +62,7 @@ DATE_TOKEN = re.compile(
       (?=\d)  # led by a digit: the engine tries only these when the word starts with one
       (?:
         (?P<dmy>(?P<dmy_d>\d{{1,2}}){_ORD}\s{{1,3}}(?:of\s{{1,3}})?(?P<dmy_m>{_MON}),?\s{{1,3}}(?P<dmy_y>{_YEAR4})(?!\d))
-      | (?P<num>(?<![\d/.])(?P<num_d>\d{{1,2}})[/.](?P<num_m>\d{{1,2}})[/.](?P<num_y>(?:19|20)?\d{{2}})(?![\d/.]))
+      | (?P<num>(?<![\d/.])(?P<num_d>\d{{1,2}})[/.](?P<num_m>\d{{1,2}})[/.](?P<num_y>(?:19|20)?\d{{2}})(?![\d/]|\.\d))
       | (?P<dm>(?P<dm_d>\d{{1,2}}){_ORD}\s{{1,3}}(?:of\s{{1,3}})?(?P<dm_m>{_MON}))
       | (?P<fy>(?<![\w/.-])(?P<fy_a>{_YEAR4})\s?(?P<fy_sep>[/-])\s?(?P<fy_b>(?:19|20)?\d{{2}})(?![\d/]))
       | (?P<year>(?<![\w/.-])(?P<year_y>{_YEAR4})(?![\d/]))
@@ -83,7 +83,7 @@ DATE_TOKEN = re.compile(
 _SHORT_FY = re.compile(r"(?<![\w/.-])(\d{2})\s?/\s?(\d{2})(?![\d/])")
 
 _RANGE_GAP = re.compile(
-    r"\s{0,3}(?:-{1,2}|–|—|to|till|until|through(?:\s+to)?|thru|up\s+(?:to|until)(?:\s+and\s+including)?)\s{0,3}",
+    r"\s{0,3}(?:-{1,2}|–|—|to(?:\s+the\s+end\s+of)?|till|until|through(?:\s+to)?|thru|up\s+(?:to|until)(?:\s+and\s+including)?)\s{0,3}",
     re.IGNORECASE,
 )
 _BETWEEN_GAP = re.compile(r"\s{1,3}(?:and|a|ac|&)\s{1,3}", re.IGNORECASE)
@@ -113,6 +113,8 @@ _QUALIFIER = re.compile(
     rf"|(?:to|through\s+to|up\s+to|until)\s+(?:the\s+)?(?:end\s+of\s+)?(?P<month>{_MON}))\s{{0,2}}\)?",
     re.IGNORECASE,
 )
+_FY_LIST_GAP = re.compile(r"\s{0,3}(?:,|/|and|&|,\s*and)\s{0,3}", re.IGNORECASE)
+_FINANCIAL_BEFORE = re.compile(r"\bfinancial\s+years?\b[^.\n]{0,50}$", re.IGNORECASE)
 _YEAR_TO_DATE_BEFORE = re.compile(r"\byear\s+to\s+date\s{1,3}$", re.IGNORECASE)
 
 _NUMBER_WORDS = {
@@ -133,15 +135,28 @@ LETTER_DATE = re.compile(
 )
 _ANY_YEAR = re.compile(rf"(?<![\w/.-])({_YEAR4})(?![\d/])")
 _RECEIVED_WORD = re.compile(
-    r"\b(?=[rdsRDS])(?:received|date\s+of\s+receipt|receipt\s+date|date\s+(?:submitted|of\s+request)|submitted)\b"
-    r"\s{0,3}:?",
+    r"\b(?=[rdslfRDSLF])(?:received|date\s+of\s+receipt|receipt\s+date|date\s+(?:submitted|of\s+request|request\s+received)"
+    r"|submitted|logged|first\s+notified(?:\s+to\s+[\w ]{1,40}?)?|dated)\b"
+    r"[ \t]{0,3}:?",
     re.IGNORECASE,
 )
 _RECEIVED_LEAD = re.compile(
-    r"\s{0,3}(?:(?:at|by|in|into)\s+(?:this|our|the)\s+[\w ]{1,30}?\s+)?(?:on\s+)?(?:the\s+)?", re.IGNORECASE
+    r"[ \t\n]{0,12}(?:(?:at|by|in|into)[ \t\n]+(?:this|our|the)[ \t\n]+[\w ()'’.&-]{1,70}?[ \t\n]+on[ \t\n]+|on[ \t\n]+)?"
+    r"(?:the[ \t]+)?",
+    re.IGNORECASE,
 )
 _RECEIVED_CONTEXT = re.compile(
-    r"\b(?:request|requests|cais|application|e-?mail|letter|FOI|correspondence|enquiry|date)\b", re.IGNORECASE
+    r"\b(?:request|requests|cais|application|e-?\s?mail|letter|FOI|correspondence|enquiry|date|information)\b",
+    re.IGNORECASE,
+)
+#: "dated" only counts after the request's own name: "your email dated 9th February", not "a letter dated".
+_DATED_CONTEXT = re.compile(
+    r"\byour\s+(?:e-?\s?mail|letter|request|correspondence|message|application)(?:\s+for\s+information)?\s*$", re.IGNORECASE
+)
+#: A text is read month-first ("5/16/2024") only when it is plainly American.
+AMERICAN = re.compile(
+    r"\b(?:Public\s+Records\s+Act|public\s+records\s+request|ILCS|RCW\b|U\.S\.C\.|MuckRock|FOIA\s+Officer"
+    r"|Sunshine\s+(?:Amendment|Law)|Police\s+Department\s+of|Illinois|California|Delaware|Texas|New\s+York\s+State)\b"
 )
 _REQUEST_MADE = re.compile(
     r"\b(?=[rwsmoROWSM])(?:request(?:ed)?|wrote|submitted|made\s+a\s+request)\b[^.\n]{0,160}?\bon\s+(?:the\s+)?(?=\d)"
@@ -149,7 +164,8 @@ _REQUEST_MADE = re.compile(
     re.IGNORECASE,
 )
 _REQUEST_VERB_AFTER = re.compile(
-    r"[^.\n]{0,250}?\b(?:requested|wrote|made\s+a\s+request|submitted)\b", re.IGNORECASE
+    r"[^.\n]{0,250}?\b(?:requested|wrote|made\s+(?:a|an|the|this)\b[^.\n]{0,60}?\brequest|submitted|request\s+was\s+made)\b",
+    re.IGNORECASE
 )
 
 
@@ -357,26 +373,52 @@ def infer_year(
     return (candidate, 0.45) if candidate else None
 
 
-def received_phrase(text: str, today: date, anchor: date | None) -> FoundDate | None:
-    """A received date the text states: "your request for information received on 9th February".
+_NUMERIC_DATE = re.compile(r"(?P<num_d>\d{1,2})[/.](?P<num_m>\d{1,2})[/.](?P<num_y>(?:19|20)?\d{2})(?![\d/]|\.\d)")
 
-    ``anchor`` is the letter's own date (:func:`letter_date`), the best guide to a missing year.
+
+def month_first(match: re.Match[str]) -> DateToken | None:
+    """A numeric date read the American way: the first number is the month."""
+    first, second, year_text = int(match.group("num_d")), int(match.group("num_m")), match.group("num_y")
+    year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+    if _safe_date(year, first, second) is None:
+        return None
+    start, end = match.span()
+    return DateToken("full", start, end, year, first, second)
+
+
+def received_phrase(text: str, today: date, anchor: date | None) -> FoundDate | None:
+    """A received date the text states: "your request for information received on 9th February",
+    "Date received: 09/01/2013", "your email dated 9 January 2013", "logged on 10 August 2009".
+
+    ``anchor`` is the letter's own date (:func:`letter_date`), the best guide to a missing year. Numeric
+    dates are day-first unless the text is plainly American.
     """
+    american = bool(AMERICAN.search(text[:20_000]))
     for match in _RECEIVED_WORD.finditer(text):
         line_start = text.rfind("\n", 0, match.start()) + 1
         before = text[max(line_start, match.start() - 120) : match.start()]
         labelled = match.group().rstrip().endswith(":") or not text[line_start : match.start()].strip()
+        word = match.group().lower()
+        if word.startswith("dated") and not _DATED_CONTEXT.search(text, max(0, match.start() - 40), match.start()):
+            continue
         if not labelled and not _RECEIVED_CONTEXT.search(before):
             continue
         lead = _RECEIVED_LEAD.match(text, match.end())
         position = lead.end() if lead else match.end()
         token_match = DATE_TOKEN.match(text, position)
         token = token_at(token_match) if token_match else None
+        if american and token_match is not None and token_match.lastgroup == "num":
+            token = month_first(token_match) or token
+        elif token is None and american:
+            numeric = _NUMERIC_DATE.match(text, position)
+            token = month_first(numeric) if numeric else None
         if token is None or token.kind not in ("full", "dm"):
             continue
         found = _resolve_day(token, text, today, anchor)
         if found is not None:
-            return FoundDate(found[0], match.start(), token.end, token.year is None, found[1])
+            # A label ("Date received:") is shown whole, so the team sees the words the date came from.
+            start = line_start if labelled and match.start() - line_start <= 30 else match.start()
+            return FoundDate(found[0], start, token.end, token.year is None, found[1])
     return None
 
 
@@ -454,6 +496,25 @@ def find_periods(text: str, start: int, end: int, reference: date) -> list[Found
 def _range(text: str, tokens: list[DateToken], i: int, reference: date, found: list[FoundPeriod]) -> int:
     """Read ``tokens[i]`` as the start of a range; return how many tokens it used (0 if it is not one)."""
     token = tokens[i]
+    if token.kind == "years" and token.day == (token.year or 0) + 1 and _FINANCIAL_BEFORE.search(
+        text, max(0, token.start - 60), token.start
+    ):
+        # "financial years 2020-2021 and 2021-2022": each is April to March, not two calendar years; the
+        # years listed together make one stretch, as with "2018/19, 2019/20".
+        first, last = date(token.year or 0, 4, 1), date(token.day or 0, 3, 31)
+        used, end = 1, token.end
+        while i + used < len(tokens):
+            following = tokens[i + used]
+            if not (
+                following.kind == "years"
+                and following.day == (following.year or 0) + 1
+                and following.year == last.year
+                and _FY_LIST_GAP.fullmatch(text[end : following.start])
+            ):
+                break
+            last, end, used = date(following.day or 0, 3, 31), following.end, used + 1
+        found.append(FoundPeriod(first, last, token.start, end, 0.8, False))
+        return used
     if token.kind == "years":
         first, last = date(token.year or 0, 1, 1), date(token.day or 0, 12, 31)
         found.append(FoundPeriod(first, last, token.start, token.end, 0.75, False))

@@ -1,0 +1,306 @@
+"""The parser on the shapes real requests take: received dates as forces and requesters write them (with the
+words they came from), questions as written, request-likeness, several requests in one page, the corpus
+figures, and the pure asked-before rules. Properties (hypothesis) for the date forms."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.cli.intake import load_corpus
+from commands.rules.asked_before import EarlierCase, is_similar, same_requester_flag, similar_cases
+from commands.rules.calendar import calendar_for
+from commands.rules.intake import RequestProposal, parse_request
+from commands.rules.intake.evaluation import evaluate, question_shape, read_label_blocks, read_labelled
+from commands.rules.intake.score import THRESHOLD
+from commands.rules.intake.threads import split_requests
+
+TODAY = date(2026, 5, 1)
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "requests"
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "foi-requests"
+SHARED_LABELS = Path(__file__).resolve().parents[1] / "data" / "shared-labels.txt"
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+
+
+def parse(text: str, **options: object) -> RequestProposal:
+    options.setdefault("today", TODAY)
+    return parse_request(text, **options)  # type: ignore[arg-type]
+
+
+def received(text: str, **options: object) -> tuple[date | None, str | None]:
+    found = parse(text, **options).received
+    return (found.date, found.words) if found else (None, None)
+
+
+# -- received dates ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "words"),
+    [
+        ("Thank you for your email dated 9th February 2018 in which you asked:\n1. How many?",
+         date(2018, 2, 9), "dated 9th February 2018"),
+        ("Thank you for your e mail dated 3rd March 2021 requesting the following:\n1. How many?",
+         date(2021, 3, 3), "dated 3rd March 2021"),
+        ("Your request received on 12th July 2019 asked:\n1. How many?", date(2019, 7, 12), "received on 12th July 2019"),
+        ("Date of request:     09/01/2013\n\nYou asked:\n1. How many?", date(2013, 1, 9), "Date of request: 09/01/2013"),
+        ("Date received: 5.3.24\nRequest:\nHow many drones?", date(2024, 3, 5), "Date received: 5.3.24"),
+        ("Received: 1 April 2024\n\nPlease provide the number of arrests.", date(2024, 4, 1), "Received: 1 April 2024"),
+        ("Thank you for your request for information that was logged on 10 August 2009. You asked:\nHow many?",
+         date(2009, 8, 10), "logged on 10 August 2009"),
+        ("Re: Request for information first notified to Staffordshire Police on the 13th December 2013.\n1. How many?",
+         date(2013, 12, 13), "first notified to Staffordshire Police on the 13th December 2013"),
+        ("your request for information which was received\nby the Metropolitan Police Service (MPS) on 07/04/2008.",
+         date(2008, 4, 7), "received by the Metropolitan Police Service (MPS) on 07/04/2008"),
+        ("I write in connection with your request for information which was received\non 6^th April 2021.",
+         date(2021, 4, 6), "received on 6^th April 2021"),
+    ],
+)
+def test_received_date_forms_and_the_words_they_came_from(text: str, expected: date, words: str) -> None:
+    found, read_from = received(text)
+    assert found == expected and read_from is not None and read_from.endswith(words)
+
+
+def test_a_day_and_month_without_a_year_takes_the_letters_year() -> None:
+    letter = "15th October 2019\n\nDear Sir,\n\nYour request for information received on 20th September has been considered.\n"
+    proposal = parse(letter + "You asked:\n1. How many?")
+    assert proposal.received is not None and proposal.received.date == date(2019, 9, 20)
+    assert proposal.received.year_inferred
+
+
+def test_the_requests_own_date_wins_over_the_reply_and_a_deadline_and_a_period() -> None:
+    text = (
+        "Date: 29/01/2014\nPlease respond by 28 February 2014.\n\n"
+        "Thank you for your email dated 2 January 2014.\n\nYou asked:\n"
+        "1. How many arrests were made between 1 March 2013 and 30 November 2013?"
+    )
+    proposal = parse(text)
+    assert proposal.received is not None and proposal.received.date == date(2014, 1, 2)
+    assert "2014-01-29 (the letter's own date)" in proposal.received.others
+    assert proposal.as_json()["received_others"] == list(proposal.received.others)
+
+
+def test_numeric_dates_are_day_first_unless_the_text_is_american() -> None:
+    uk = "Your request received on 05/04/2024 asked how many drones the force owns."
+    us = "Your request was received in this office on 5/4/2024. This request is made under the Illinois Freedom of Information Act."
+    assert received(uk)[0] == date(2024, 4, 5)
+    assert received(us)[0] == date(2024, 5, 4)
+    american_only = "Your request was received in this office on 5/16/2024 (Public Records Act)."
+    assert received(american_only)[0] == date(2024, 5, 16)
+    assert received("Your request received on 5/16/2024 asked how many drones.")[0] is None
+
+
+def test_email_header_and_forwarded_on_wrote_lines() -> None:
+    forwarded = (
+        "---------- Forwarded message ---------\nFrom: Pat Example <pat@example.org>\n"
+        "Date: Tue, 2 Apr 2024 at 16:05\nSubject: Drones\nTo: <foi@example.police.uk>\n\n"
+        "Please tell me how many drones the force owns.\n"
+    )
+    proposal = parse(forwarded)
+    assert proposal.received is not None and proposal.received.date == date(2024, 4, 2)
+    assert proposal.received.words and "2 Apr 2024" in proposal.received.words
+    assert proposal.requester is not None and proposal.requester.email == "pat@example.org"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dates(min_value=date(2005, 1, 1), max_value=date(2026, 4, 30)), st.sampled_from(["written", "numeric", "dotted"]),
+       st.sampled_from(["Date received:", "Your request received on", "your email dated", "Date of request:"]))
+def test_property_every_written_form_of_a_received_date_reads_back(day: date, form: str, label: str) -> None:
+    ordinal = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}.get(day.day, "th")
+    written = {
+        "written": f"{day.day}{ordinal} {MONTHS[day.month - 1]} {day.year}",
+        "numeric": day.strftime("%d/%m/%Y"),
+        "dotted": f"{day.day}.{day.month}.{day.strftime('%y')}",
+    }[form]
+    prefix = "Thank you for " if label.startswith("your") else ""
+    text = f"{prefix}{label} {written}\n\nPlease tell me how many drones the force owns."
+    assert received(text)[0] == day
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dates(min_value=date(2010, 1, 1), max_value=date(2026, 4, 30)))
+def test_property_a_deadline_or_period_date_is_never_taken_for_the_received_date(day: date) -> None:
+    later = day + timedelta(days=20)
+    text = (f"Please reply by {later.day} {MONTHS[later.month - 1]} {later.year}.\n"
+            f"How many arrests were made between 1 January {day.year - 1} and 31 December {day.year - 1}?")
+    assert received(text)[0] is None
+
+
+# -- questions as written ------------------------------------------------------------------------------
+
+
+def shape(text: str) -> str:
+    return question_shape(parse(text).questions)
+
+
+def test_nesting_one_to_a_to_i_and_capital_letters_with_small_ones() -> None:
+    assert shape("1. Arrests\na) adults\nb) children\ni) under 10\nii) 10 to 17\n2. Charges") == "1(a, b(i, ii)), 2"
+    assert shape("(A) Drones:\na. owned\nb. leased\n(B) Helicopters:\na. owned\nb. leased") == "A(a, b), B(a, b)"
+
+
+def test_a_sub_list_restarting_at_one_under_a_numbered_question() -> None:
+    text = "1. Please provide, for each year:\n   1) arrests\n   2) charges\n2. How many officers?"
+    assert shape(text) == "1(1, 2), 2"
+
+
+def test_several_asks_in_one_paragraph_and_format_sentences_that_are_not_asks() -> None:
+    text = ("Please provide the number of thefts from vehicles in 2023. Please also tell me how many were solved. "
+            "Please show this as one total figure.")
+    questions = parse(text).questions
+    assert [q.text for q in questions] == [
+        "Please provide the number of thefts from vehicles in 2023.",
+        "Please also tell me how many were solved. Please show this as one total figure.",
+    ]
+
+
+def test_examples_after_might_include_are_not_questions() -> None:
+    text = ("1. How many suspicious parcels did you receive?\nThis might include:\n• Parcels with wires\n"
+            "• Greasy patches\n\n2. How many letters?")
+    proposal = parse(text)
+    assert question_shape(proposal.questions) == "1, 2"
+    assert "Parcels with wires" in proposal.notes
+
+
+def test_lead_ins_with_their_own_lists_are_questions_with_parts() -> None:
+    text = ("For the years 2018 and 2019 please could you provide me with the following:\na. The number of 999 calls\n"
+            "For the years 2016 to 2019 please could you provide me with the following:\na. The number of 101 calls\n"
+            "b. The number of hoax calls")
+    assert shape(text) == "1(a), 2(a, b)"
+
+
+def test_decimal_numbering_under_headings() -> None:
+    text = "1.1.Does your Force use BWV?\n1.2.When did it begin?\n\n2.Technical information\n\n2.1.Manufacturer\n2.2.Software"
+    proposal = parse(text)
+    assert question_shape(proposal.questions) == "1.1, 1.2, 2.1, 2.2"
+    assert proposal.questions[2].section == "Technical information"
+
+
+def test_polite_conditional_asks_are_questions_but_advice_requests_are_not() -> None:
+    text = ("I would like to find out how many knives were found at schools in 2023.\n\n"
+            "If it is possible to detail the schools that would be helpful.\n\n"
+            "If you can identify any ways that my request could be refined I would be grateful for advice and assistance.")
+    proposal = parse(text)
+    assert len(proposal.questions) == 2 and any("refined" in note for note in proposal.notes)
+
+
+# -- not everything is a request -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can anyone cover the FOI inbox on Friday afternoon?",
+        "Automatic reply: I am out of the office until Monday 3 June with no access to emails.",
+        "Thanks Jo, that's brilliant – I'll pass it on.",
+        "Quick question on the guidance note: do we count s.12 aggregation from the first request?",
+        "👍",
+    ],
+)
+def test_non_requests_score_below_the_threshold_with_reasons(text: str) -> None:
+    proposal = parse(text)
+    assert not proposal.is_request and proposal.request_score < THRESHOLD
+    assert proposal.request_reasons  # the person can see why
+
+
+def test_a_request_scores_above_the_threshold_and_says_why() -> None:
+    proposal = parse("Dear FOI team,\n\nUnder the Freedom of Information Act please provide:\n1. How many drones?\n"
+                     "2. What did they cost in 2023?\n\nYours faithfully,\nPat Example")
+    assert proposal.is_request and proposal.request_score >= 0.9
+    assert any("numbered questions" in reason for reason in proposal.request_reasons)
+    data = proposal.as_json()
+    assert data["is_request"] is True and data["request_score"] == proposal.request_score
+
+
+# -- several requests in one text -------------------------------------------------------------------------
+
+
+def test_a_whatdotheyknow_page_with_two_requests_splits_at_their_titles() -> None:
+    text = ("Speed cameras\n\nAlex Morgan made this Freedom of Information request to Kent Police\n\nDear Kent Police,\n"
+            "How many offences?\n\nYours faithfully,\n\nAlex Morgan\n\nDrones\n\nAlex Morgan made this Freedom of "
+            "Information request to Kent Police\n\nDear Kent Police,\n1. How many drones?\n")
+    spans = split_requests(text)
+    assert [text[a:b].split("\n", 1)[0] for a, b in spans] == ["Speed cameras", "Drones"]
+    assert split_requests("Dear FOI team, how many drones?") == [(0, 31)]
+    second = parse(text[spans[1][0] : spans[1][1]])
+    assert second.subject is not None and second.subject.text == "Drones"
+    assert second.requester is not None and second.requester.name == "Alex Morgan"
+
+
+# -- the corpus -----------------------------------------------------------------------------------------
+
+
+def test_the_corpus_has_provenance_and_labels_for_every_text() -> None:
+    items = load_corpus(CORPUS)
+    requests = [item for item in items if item.is_request]
+    others = [item for item in items if not item.is_request]
+    assert len(others) >= 50
+    for item in items:
+        raw = (CORPUS / item.name).read_text(encoding="utf-8")
+        assert raw.startswith("SOURCE: ") and "\nPROVENANCE: " in raw and "\nDATE: " in raw
+    for item in requests:
+        for key in ("received", "questions", "periods", "references", "regime", "language"):
+            assert key in item.labels, (item.name, key)
+
+
+def test_the_parser_meets_the_corpus_labels() -> None:
+    tally = evaluate(load_corpus(CORPUS))
+    assert tally.accuracy >= 0.95
+    assert tally.precision >= 0.95 and tally.recall >= 0.95
+
+
+def test_no_regression_on_the_shared_set() -> None:
+    if not SHARED.is_dir():
+        pytest.skip(f"shared texts not available at {SHARED}")
+    assert evaluate(load_corpus(SHARED, SHARED_LABELS)).accuracy == 1.0
+
+
+def test_evaluation_counts_a_wrong_label_as_wrong() -> None:
+    raw = "SOURCE: test\nRECEIVED: 2024-01-02\nQUESTIONS: 1, 2\nIS_REQUEST: yes\n---\nDear FOI team,\nPlease tell me how many drones you own.\n"
+    tally = evaluate([read_labelled("x.txt", raw)])
+    assert {name: right for name, right in tally.right.items() if right} == {"is_request": 1}
+    assert {miss.field for _, miss in tally.misses} == {"received", "questions", "leaf_questions"}
+    assert read_label_blocks("[a.txt]\nREGIME: eir\n# note\n[b.txt]\nLANGUAGE: cy\n") == {
+        "a.txt": {"regime": "eir"}, "b.txt": {"language": "cy"}}
+
+
+# -- asked before (pure rules) ------------------------------------------------------------------------------
+
+
+def earlier(reference: str, received_on: date, words: str, outcome: str | None = None) -> EarlierCase:
+    return EarlierCase(reference, received_on, "responded", outcome, tuple(words.split()))
+
+
+def test_similar_needs_more_than_one_shared_word() -> None:
+    assert is_similar(["taser", "discharged", "animals"], ["tasers", "discharge", "dogs"])
+    assert not is_similar(["taser", "training", "officers"], ["drones", "officers", "cost"])
+
+
+def test_similar_cases_rank_by_shared_words_and_keep_three() -> None:
+    new = ["taser", "discharged", "animals", "breed"]
+    found = similar_cases(new, [
+        earlier("FOI2023/1", date(2023, 1, 9), "taser discharged", "full"),
+        earlier("FOI2023/2", date(2023, 2, 9), "taser discharged animals breed", "part"),
+        earlier("FOI2023/3", date(2023, 3, 9), "drones cost"),
+        earlier("FOI2023/4", date(2023, 4, 9), "taser animals"),
+        earlier("FOI2023/5", date(2023, 5, 9), "discharged breed"),
+    ])
+    assert [case.reference for case in found] == ["FOI2023/2", "FOI2023/1", "FOI2023/4"]
+    assert found[0].outcome == "part" and found[0].shared == ("taser", "discharged", "animals", "breed")
+
+
+def test_same_requester_window_is_sixty_working_days_inclusive_of_both_days() -> None:
+    calendar = calendar_for("england-wales")
+    first = date(2024, 1, 8)
+    words = ["taser", "discharged", "animals"]
+    sixtieth = calendar.add_working_days(first, 59)
+    case = earlier("FOI2024/1", first, "taser discharged animals")
+    flag = same_requester_flag(sixtieth, words, [case], calendar)
+    assert flag is not None and flag.earlier == (("FOI2024/1", first, 59),)
+    assert "reg 5" in flag.text() and "s.14(2)" in flag.text()
+    assert same_requester_flag(calendar.add_working_days(first, 60), words, [case], calendar) is None
+    assert same_requester_flag(sixtieth, ["drones", "cost"], [case], calendar) is None
