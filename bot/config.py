@@ -15,7 +15,7 @@ from platformdirs import user_data_dir
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from commands.rules.organisation import OrganisationProfile, ProfileError, load_profile
+from commands.rules.letters.organisation import OrganisationProfile, ProfileError, load_profile
 
 SLACK_DEFAULT_API_URL = "https://slack.com/api/"
 

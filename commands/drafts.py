@@ -9,7 +9,7 @@ it; "Mark as sent" then records on the case what the letter did (a response open
 fees notice stops the clock, ...) and the statutory clock recomputes the case's dates.
 
 Permission checks live here, once for every surface. Letters themselves are rendered by the pure
-`commands.rules.letters`; the context comes from `commands.rules.letter_context`.
+`commands.rules.letters.render`; the context comes from `commands.rules.letters.context`.
 """
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ from commands.base import Action, Attachment, CommandContext, CommandError, Invo
 from commands.case_clock import apply_clock, facts_for
 from commands.lifecycle import working_days_taken
 from commands.registry import command
-from commands.rules import exemptions as known_exemptions
 from commands.rules.clock import ClockError
-from commands.rules.letter_context import (
+from commands.rules.letters import exemptions as known_exemptions
+from commands.rules.letters.catalogue import CATALOGUE, LetterTemplate, find_template
+from commands.rules.letters.context import (
     NOTE_KEYS,
     LetterContext,
     LetterInputs,
@@ -37,14 +38,9 @@ from commands.rules.letter_context import (
     question_key,
     question_keys,
 )
-from commands.rules.letters import (
-    CATALOGUE,
-    LetterError,
-    LetterTemplate,
-    find_template,
-    letter_to_docx,
-    open_markers,
-    render_letter,
+from commands.rules.letters.docx_letter import letter_to_docx
+from commands.rules.letters.render import LetterError, open_markers, render_letter
+from commands.rules.letters.text_forms import (
     split_messages,
     split_sections,
     summarise_changes,

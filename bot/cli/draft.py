@@ -18,7 +18,9 @@ from bot.logging_setup import configure_logging
 from bot.runtime import build_context
 from commands.base import CommandError
 from commands.drafts import letter_for_export
-from commands.rules.letters import CATALOGUE, letter_to_docx, to_markdown, to_plain_text
+from commands.rules.letters.catalogue import CATALOGUE
+from commands.rules.letters.docx_letter import letter_to_docx
+from commands.rules.letters.text_forms import to_markdown, to_plain_text
 from commands.words import parse_reference
 
 

@@ -10,31 +10,26 @@ from datetime import date
 import pytest
 from docx import Document
 
-from commands.rules import exemptions
 from commands.rules.clock import ClockFacts
-from commands.rules.letter_context import LetterInputs, build_context, question_key, question_keys
-from commands.rules.letters import (
-    CATALOGUE,
-    LetterError,
+from commands.rules.letters import exemptions
+from commands.rules.letters.catalogue import CATALOGUE, find_template
+from commands.rules.letters.context import LetterInputs, build_context, question_key, question_keys
+from commands.rules.letters.docx_letter import letter_to_docx
+from commands.rules.letters.law import cost_limit
+from commands.rules.letters.organisation import DEFAULT_PROFILE_PATH, OrganisationProfile, load_profile
+from commands.rules.letters.render import LetterError, open_markers, render_letter, tidy
+from commands.rules.letters.text_forms import (
     blocks,
-    cost_limit,
     fence_tables,
-    find_template,
-    letter_to_docx,
-    long_date,
-    open_markers,
-    ordinal_date,
-    render_letter,
     split_messages,
     split_sections,
     summarise_changes,
     table_rows,
-    tidy,
     to_markdown,
     to_plain_text,
     to_slack_mrkdwn,
 )
-from commands.rules.organisation import DEFAULT_PROFILE_PATH, OrganisationProfile, load_profile
+from commands.rules.letters.wording import long_date, ordinal_date
 from commands.rules.result_table import table_lines
 from tests.drafts.conftest import Q2_COST, Q3_COST, SEED_QUESTIONS, SEED_REQUEST
 

@@ -35,7 +35,7 @@ from commands.drafts import (
     save_edited_draft,
 )
 from commands.registry import dispatch
-from commands.rules.letters import tidy
+from commands.rules.letters.render import tidy
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from commands.rules.small_numbers import DisclosureRule
 
-DEFAULT_PROFILE_PATH = Path(__file__).resolve().parent.parent.parent / "templates" / "organisation.example.toml"
+DEFAULT_PROFILE_PATH = Path(__file__).resolve().parents[3] / "templates" / "organisation.example.toml"
 
 
 DEFAULT_DATA_CAVEAT = (

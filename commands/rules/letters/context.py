@@ -15,10 +15,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from commands.rules import exemptions as known_exemptions
 from commands.rules.clock import ClockError, ClockFacts, compute_deadlines
-from commands.rules.letters import CATALOGUE, LAW, LetterError, cost_limit, fence_tables, join_and, marker
-from commands.rules.organisation import OrganisationProfile
+from commands.rules.letters import exemptions as known_exemptions
+from commands.rules.letters.catalogue import CATALOGUE
+from commands.rules.letters.law import LAW, cost_limit
+from commands.rules.letters.organisation import OrganisationProfile
+from commands.rules.letters.render import LetterError, marker
+from commands.rules.letters.text_forms import fence_tables
+from commands.rules.letters.wording import join_and
 
 #: Answer keys that are not question numbers: the case-specific paragraphs a letter may need.
 NOTE_KEYS: dict[str, str] = {
