@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     team_channel: str | None = Field(default=None, alias="FOI_TEAM_CHANNEL")
     intake_channel: str | None = Field(default=None, alias="FOI_INTAKE_CHANNEL")
     org_profile: Path | None = Field(default=None, alias="FOI_ORG_PROFILE")
+    template_dir: Path | None = Field(default=None, alias="FOI_TEMPLATE_DIR")
     auto_register: bool = Field(default=False, alias="FOI_AUTO_REGISTER")
 
     receipt_rule: Literal["ico", "code2018"] = Field(default="ico", alias="FOI_RECEIPT_RULE")

@@ -39,7 +39,16 @@ from commands.rules.letters.context import (
     question_keys,
 )
 from commands.rules.letters.docx_letter import letter_to_docx
-from commands.rules.letters.render import LetterError, open_markers, render_letter
+from commands.rules.letters.figures import contains_synthetic
+from commands.rules.letters.law import cost_limit
+from commands.rules.letters.organisation import profile_problems
+from commands.rules.letters.render import (
+    LetterError,
+    has_example_banner,
+    has_welsh_template,
+    open_markers,
+    render_letter,
+)
 from commands.rules.letters.text_forms import (
     split_messages,
     split_sections,
@@ -197,6 +206,9 @@ def letter_inputs(session: Session, ctx: CommandContext, case: Case, template: L
         review_facts=replace(facts_for(parent, ctx.settings), review_requested=None) if parent else None,
         review_requested=requested,
         extended_until=until,
+        requester_name=case.requester_name,
+        requester_address=case.requester_address or case.requester_email,
+        language=case.language or "en",
     )
 
 
@@ -212,11 +224,22 @@ def render_case_letter(session: Session, ctx: CommandContext, case: Case, templa
         raise CommandError(f"The letter date {letter_date.isoformat()} is before the request was received "
                            f"({case.received.isoformat()}).")
     inputs = letter_inputs(session, ctx, case, template, letter_date=letter_date, options=options)
+    template_dir = ctx.settings.template_dir
     try:
         built = build_context(inputs, ctx.settings.profile)
-        text = render_letter(template.name, built.context)
+        text = render_letter(template.name, built.context, language=inputs.language, template_dir=template_dir)
     except LetterError as exc:
         raise CommandError(f"The letter cannot be written: {exc}.") from None
+    if inputs.language == "cy":
+        welsh = has_welsh_template(template.name, case.regime, template_dir)
+        built.welsh = welsh
+        built.warnings = [w for w in built.warnings if not w.startswith("This request is in Welsh")]
+        built.warnings.append(
+            "This request is in Welsh: under the Welsh Language Standards the reply is due in Welsh. "
+            + ("This draft uses the organisation's Welsh template." if welsh else
+               "There is no Welsh template for this letter (FOI_TEMPLATE_DIR, *.cy.md.j2): have it translated "
+               "before it is sent.")
+        )
     return text, built
 
 
@@ -460,9 +483,13 @@ def exempt_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Rep
         warnings = [f"{reference} has no question {k} on record." for k in keys
                     if k not in question_keys(case.questions or [])]
         hint = _open_draft_hint(session, case)
+        regime = case.regime
     if exemption.is_cost_limit:
-        what = (f"The response will explain the cost limit ({ctx.settings.profile.cost_limit_hours} hours) for {scope}; "
-                f"for a full refusal use `/foi draft {reference} cost-limit`.")
+        limit = cost_limit(regime, ctx.settings.profile.cost_limit_pounds, ctx.settings.profile.cost_limit_hours)
+        what = (f"The response will explain the cost limit (£{limit.pounds} / {limit.hours} hours) for {scope}, with "
+                f"your estimate (`/foi answer {reference} hours 1,144 records at 3 minutes each = 57 hours`) and "
+                f"advice on narrowing the request (`/foi answer {reference} advice …`); for a full refusal use "
+                f"`/foi draft {reference} cost-limit`.")
     else:
         what = exemption.nature
     return Reply(text="\n".join([f"Recorded {label} for {reference} ({scope}). {what}{hint}", *warnings]))
@@ -527,6 +554,9 @@ def draft_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Repl
             "options": options,
             "outcome": built.outcome,
             "extended_until": built.extended_until.isoformat() if built.extended_until else None,
+            "synthetic": built.synthetic,
+            "language": case.language or "en",
+            "welsh_template": built.welsh,
         }
         try:
             draft, before = _new_version(session, case, template=template.name, text=text, user=inv.user,
@@ -564,7 +594,8 @@ def save_edited_draft(ctx: CommandContext, reference: str, *, base_version: int,
         if base.text == text:
             return Reply(text=f"No change to v{base.version} of {reference}: nothing new was posted.")
         meta = {k: v for k, v in draft_meta(session, base).items()
-                if k in ("letter_date", "options", "outcome", "extended_until")}
+                if k in ("letter_date", "options", "outcome", "extended_until", "synthetic", "language",
+                         "welsh_template")}
         draft, before = _new_version(session, case, template=base.template, text=text, user=user, now=now,
                                      edited=True, meta=meta)
         header = _header(ctx, reference, draft, change=_change_line(before, draft), warnings=[])
@@ -658,6 +689,19 @@ def handle_thread_reply(ctx: CommandContext, case_reference: str, user: str, tex
 # -- approval and sending --------------------------------------------------------------------------------------
 
 
+def _approval_blockers(ctx: CommandContext, session: Session, draft: Draft) -> list[str]:
+    """What makes a version unfit to send, beyond open gaps: the example profile, demonstration figures."""
+    blockers: list[str] = []
+    problems = profile_problems(ctx.settings.profile)
+    if has_example_banner(draft.text) or problems:
+        why = "; ".join(problems) if problems else "it was drafted with the example profile: press Regenerate"
+        blockers.append(f"it is marked EXAMPLE PROFILE ({why}). Run `foi-bot profile check`.")
+    if contains_synthetic(draft.text) or draft_meta(session, draft).get("synthetic"):
+        blockers.append("it contains SYNTHETIC demonstration figures, which must never reach a requester: run the "
+                        "query on real data, store it again with `for REF Qn`, and Regenerate.")
+    return blockers
+
+
 @command("approve", usage=APPROVE_USAGE,
          summary="Approve the current draft (approvers only, not the drafter); it is then locked",
          example="/foi approve FOI2018/00739 v2")
@@ -683,6 +727,10 @@ def approve_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Re
             raise CommandError(f"v{draft.version} of {reference} cannot be approved while it has gaps: "
                                f"{', '.join(gaps)}. Answer them (`Q3: …` in the thread or `/foi answer`), then "
                                "Regenerate.", usage=APPROVE_USAGE)
+        blockers = _approval_blockers(ctx, session, draft)
+        if blockers:
+            raise CommandError(f"v{draft.version} of {reference} cannot be approved: " + " ".join(blockers),
+                               usage=APPROVE_USAGE)
         if draft.created_by == inv.user and not ctx.settings.drafter_may_approve:
             raise CommandError(f"You made v{draft.version}, so another approver must approve it "
                                f"({_approvers_text(ctx)}).", usage=APPROVE_USAGE)
@@ -695,14 +743,19 @@ def approve_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Re
                      details={"draft_id": draft.id, "version": draft.version, "approved_by": inv.user,
                               "approved_at": inv.now.isoformat()})
         number, title = draft.version, _title(draft.template)
+        meta = draft_meta(session, draft)
+        welsh_warning = ""
+        if (case.language == "cy" or meta.get("language") == "cy") and not meta.get("welsh_template"):
+            welsh_warning = ("\n:warning: This request is in Welsh and this letter is in English: the Welsh Language "
+                             "Standards require a reply in Welsh. Send a Welsh version (or a bilingual letter).")
     at = inv.now.astimezone(ctx.tz).strftime("%-d %b %Y at %H:%M")
     post = ThreadPost(
         text=f":white_check_mark: Draft v{number} ({title}) approved by {mention(inv.user)} on {at}. This version is "
-             "locked; press *Mark as sent* once it has gone to the requester.",
+             "locked; press *Mark as sent* once it has gone to the requester." + welsh_warning,
         reference=reference,
         actions=[Action(SENT_ACTION, "Mark as sent", f"{reference} v{number}", style="primary")],
     )
-    return Reply(text=f"Approved v{number} of {reference}.", thread_posts=[post])
+    return Reply(text=f"Approved v{number} of {reference}." + welsh_warning, thread_posts=[post])
 
 
 def _record_sending(case: Case, template: LetterTemplate, sent_on: date, meta: dict[str, Any]) -> tuple[str, str]:

@@ -16,6 +16,9 @@ from commands.base import CommandContext
 from commands.registration import NewCase, register_case
 from tests.slack.conftest import SECRET, TEAM_CHANNEL, bot  # noqa: F401 - fixture re-used here
 
+#: A filled-in organisation profile (the shipped example's letters cannot be approved).
+TEST_PROFILE = Path(__file__).resolve().parents[1] / "support" / "profile.toml"
+
 DRAFTER = "U_ALICE"
 APPROVER = "U_BOB"
 OTHER_APPROVER = "U_CAROL"
@@ -58,6 +61,7 @@ Q3_COST = ("As detailed above, we cannot provide this figure within cost. The to
 @pytest.fixture
 def approvers_env(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("FOI_APPROVERS", f"{APPROVER},{OTHER_APPROVER}")
+    monkeypatch.setenv("FOI_ORG_PROFILE", str(TEST_PROFILE))
     return clean_env
 
 
@@ -86,5 +90,6 @@ def slack_env(clean_env: Path, monkeypatch: pytest.MonkeyPatch, standin) -> Path
     monkeypatch.setenv("SLACK_API_URL", standin.api_url)
     monkeypatch.setenv("FOI_TEAM_CHANNEL", TEAM_CHANNEL)
     monkeypatch.setenv("FOI_APPROVERS", f"{APPROVER},{OTHER_APPROVER}")
+    monkeypatch.setenv("FOI_ORG_PROFILE", str(TEST_PROFILE))
     standin.channel_members[TEAM_CHANNEL] = [DRAFTER, APPROVER, OTHER_APPROVER]
     return clean_env

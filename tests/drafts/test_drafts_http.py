@@ -92,6 +92,8 @@ def test_the_draft_thread_from_first_version_to_sent(bot) -> None:
     run(bot.ctx, f"answer {REF} 1 88", user=DRAFTER)
     run(bot.ctx, f"answer {REF} 2 {Q2_COST}", user=DRAFTER)
     run(bot.ctx, f"exempt {REF} s12 Q2 Q3", user=DRAFTER)
+    run(bot.ctx, f"answer {REF} hours 1,144 records at 3 minutes each = 57 hours", user=DRAFTER)
+    run(bot.ctx, f"answer {REF} advice You could ask for the Outcome 21 total only.", user=DRAFTER)
     run(bot.ctx, f"exempt {REF} remove s12 Q3", user=DRAFTER)
 
     # -- the first version, posted into the case thread with its files ----------------------------------------

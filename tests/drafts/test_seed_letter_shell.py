@@ -12,7 +12,7 @@ from pathlib import Path
 
 from docx import Document
 
-from tests.drafts.conftest import APPROVER, DRAFTER, Q2_COST, Q3_COST
+from tests.drafts.conftest import APPROVER, DRAFTER, Q2_COST, Q3_COST, TEST_PROFILE
 
 ROOT = Path(__file__).resolve().parents[2]
 REF = "FOI2018/00001"
@@ -36,7 +36,7 @@ REASONS = ("Due to the way the crime details are recorded on our Crime Informati
 def environment(workdir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FOI_", "DATABASE_URL", "DATA_URL"))}
     env.update({"DATABASE_URL": f"sqlite:///{workdir / 'foi.sqlite3'}", "DATA_URL": f"sqlite:///{workdir / 'a.sqlite3'}",
-                "XDG_DATA_HOME": str(workdir / "xdg"), "FOI_APPROVERS": APPROVER})
+                "XDG_DATA_HOME": str(workdir / "xdg"), "FOI_APPROVERS": APPROVER, "FOI_ORG_PROFILE": str(TEST_PROFILE)})
     return env
 
 
@@ -58,6 +58,8 @@ def test_the_seed_case_end_to_end(tmp_path: Path) -> None:
         f"/foi answer {REF} 2 {Q2_COST}",
         f"/foi answer {REF} 3 {Q3_COST}",
         f"/foi exempt {REF} s12 Q2 Q3 Q4",
+        f"/foi answer {REF} hours 1,144 crime reports to read at 3 minutes each = 57 hours",
+        f"/foi answer {REF} advice If you ask only for the number of Outcome 21s, we can answer within the limit.",
         f"/foi answer {REF} reasons {REASONS}",
         f"/foi draft {REF} response date:2018-03-08",
         f"/foi approve {REF}",  # the drafter is not an approver
@@ -98,7 +100,7 @@ def test_the_seed_case_end_to_end(tmp_path: Path) -> None:
         "Q4 – As detailed above",
         "un-audited snapshot",
         "Yours sincerely",
-        "should reach us by 8 May 2018",
+        "should reach us by 8th May 2018",
         "Information Commissioner",
         "0303 123 1113",
     ]
@@ -114,10 +116,10 @@ def test_the_seed_case_end_to_end(tmp_path: Path) -> None:
     assert written.returncode == 0 and f"wrote {out_file}" in written.stdout
     document = Document(io.BytesIO(out_file.read_bytes()))
     body = "\n".join(p.text for p in document.paragraphs)
-    assert "Our Ref: FOI2018/00001" in body and "Q1 – 88" in body and "8 May 2018" in body
+    assert "Our Ref: FOI2018/00001" in body and "Q1 – 88" in body and "8th May 2018" in body
 
     fresh = cli([REF, "--template", "acknowledgement", "--format", "txt"], tmp_path)
-    assert "We will therefore respond by 9 March 2018." in fresh.stdout
+    assert "We will therefore respond by 9th March 2018." in fresh.stdout
     assert "8th March 2018" in fresh.stdout  # a fresh letter is dated the response date
 
 

@@ -12,10 +12,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, UndefinedError
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    UndefinedError,
+    pass_context,
+)
 
 from commands.rules.letters.catalogue import CATALOGUE, find_template
 from commands.rules.letters.wording import (
+    format_date,
     join_and,
     long_date,
     lower_article,
@@ -28,6 +36,13 @@ from commands.rules.letters.wording import (
 )
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[3] / "templates" / "letters"
+
+#: The first line of every letter made while the organisation profile is the shipped example (or incomplete);
+#: a draft containing it cannot be approved.
+EXAMPLE_BANNER = (
+    "[EXAMPLE PROFILE: not for sending - this letter uses the shipped example organisation profile or one with "
+    "blank fields; `foi-bot profile check` says what to fix]"
+)
 
 #: The marker for anything the team still has to supply; a draft containing it cannot be approved.
 MARKER = "ANSWER NEEDED"
@@ -56,9 +71,19 @@ def missing_name(error: UndefinedError) -> str | None:
     return match.group(1) or match.group(2)
 
 
-def _environment() -> Environment:
+@pass_context
+def _date_text(context: Any, day: Any) -> str:
+    """Every date in a letter in the one style the profile chose ("8th March 2018" or "8 March 2018")."""
+    return format_date(day, context.get("date_style") or "ordinal")
+
+
+def has_example_banner(text: str) -> bool:
+    return "[EXAMPLE PROFILE" in text
+
+
+def _environment(search_path: tuple[str, ...]) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(str(TEMPLATE_DIR)),
+        loader=FileSystemLoader(list(search_path)),
         undefined=StrictUndefined,
         autoescape=False,  # plain text; nothing here is HTML
         trim_blocks=True,
@@ -75,24 +100,47 @@ def _environment() -> Environment:
         pluralise=pluralise,
         upper_first=upper_first,
         lower_article=lower_article,
+        date_text=_date_text,
     )
     return env
 
 
-_ENV = _environment()
+_ENVIRONMENTS: dict[tuple[str, ...], Environment] = {}
 
 
-def template_file(name: str, regime: str) -> str:
-    """The file for a letter under a regime: ``<name>.<regime>.md.j2`` where the law differs enough to need
-    its own wording, else ``<name>.md.j2``."""
-    for candidate in (f"{name}.{regime}.md.j2", f"{name}.md.j2"):
-        if (TEMPLATE_DIR / candidate).exists():
-            return candidate
+def _search_path(template_dir: Path | None) -> tuple[str, ...]:
+    """The organisation's own templates (FOI_TEMPLATE_DIR) first, then the built-in ones."""
+    return ((str(template_dir),) if template_dir else ()) + (str(TEMPLATE_DIR),)
+
+
+def _env_for(template_dir: Path | None) -> Environment:
+    key = _search_path(template_dir)
+    if key not in _ENVIRONMENTS:
+        _ENVIRONMENTS[key] = _environment(key)
+    return _ENVIRONMENTS[key]
+
+
+def template_file(name: str, regime: str, *, language: str = "en", template_dir: Path | None = None) -> str:
+    """The file for a letter: ``<name>.<regime>[.cy].md.j2`` where the law (or the language) needs its own
+    wording, else ``<name>[.cy].md.j2``; Welsh files only count from the organisation's template folder or
+    the built-in one, and an English file is the fallback."""
+    suffixes = ([f".{regime}.cy", ".cy"] if language == "cy" else []) + [f".{regime}", ""]
+    for suffix in suffixes:
+        for folder in _search_path(template_dir):
+            if (Path(folder) / f"{name}{suffix}.md.j2").exists():
+                return f"{name}{suffix}.md.j2"
     raise LetterError(f"there is no template file for the {name} letter in {TEMPLATE_DIR}")
 
 
-def render_letter(name: str, context: Mapping[str, Any]) -> str:
-    """The letter as Markdown-ish text. Raises LetterError naming a missing value, an unknown template or a
+def has_welsh_template(name: str, regime: str, template_dir: Path | None = None) -> bool:
+    """Whether the organisation provides a Welsh version of this letter (``*.cy.md.j2``)."""
+    return ".cy." in template_file(name, regime, language="cy", template_dir=template_dir)
+
+
+def render_letter(name: str, context: Mapping[str, Any], *, language: str = "en",
+                  template_dir: Path | None = None) -> str:
+    """The letter as Markdown-ish text (in Welsh where the organisation's template folder has a ``.cy``
+    version and the request is Welsh). Raises LetterError naming a missing value, an unknown template or a
     regime the template does not apply to."""
     template = find_template(name)
     if template is None:
@@ -108,7 +156,10 @@ def render_letter(name: str, context: Mapping[str, Any]) -> str:
             f"(it applies to {', '.join(r.upper() for r in template.regimes)})"
         )
     try:
-        jinja_template = _ENV.get_template(template_file(template.name, regime))
+        env = _env_for(template_dir)
+        jinja_template = env.get_template(
+            template_file(template.name, regime, language=language, template_dir=template_dir)
+        )
         text = jinja_template.render(**context, template=template)
     except UndefinedError as exc:
         field = missing_name(exc)

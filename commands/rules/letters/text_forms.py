@@ -4,7 +4,8 @@ The letter text is "Markdown-ish" so that one stored string can be reviewed in S
 turned into a Word letter:
 
 - blocks are separated by blank lines; the first block is the letterhead;
-- ``## Heading`` lines are headings, ``> `` lines quote the request, ``- `` lines are bullets;
+- ``## Heading`` lines are headings (``### `` a sub-heading), ``> `` lines quote the request, ``- `` lines are
+  bullets; a first block starting "[EXAMPLE PROFILE" is the not-for-sending banner;
 - fenced blocks (three backticks) hold tables and pre-formatted answers, kept as they were typed;
 - ``**bold**`` marks question labels; ``[ANSWER NEEDED: Q3]`` marks a gap that blocks approval.
 """
@@ -85,10 +86,12 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 @dataclass(frozen=True)
 class Block:
-    """One block of the letter: kind is letterhead, heading, quote, bullets, table, pre or paragraph."""
+    """One block of the letter: kind is banner, letterhead, heading (level 1 or 2), quote, bullets, table, pre
+    or paragraph."""
 
     kind: str
     lines: tuple[str, ...]
+    level: int = 0
 
 
 def blocks(text: str) -> list[Block]:
@@ -99,7 +102,11 @@ def blocks(text: str) -> list[Block]:
 
     def flush() -> None:
         if current:
-            out.append(_classify(current, first=not out))
+            first = not out or (len(out) == 1 and out[0].kind == "banner")
+            if not out and current[0].startswith("[EXAMPLE PROFILE"):
+                out.append(Block("banner", tuple(current)))
+            else:
+                out.append(_classify(current, first=first))
             current.clear()
 
     for line in text.split("\n"):
@@ -118,9 +125,10 @@ def blocks(text: str) -> list[Block]:
         if not line.strip():
             flush()
             continue
-        if line.startswith("## "):
+        if line.startswith(("## ", "### ")):
             flush()
-            out.append(Block("heading", (line[3:].strip(),)))
+            level = 2 if line.startswith("### ") else 1
+            out.append(Block("heading", (line[level + 2 :].strip(),), level=level))
             continue
         current.append(line)
     if fence is not None:
@@ -158,7 +166,7 @@ def to_markdown(text: str) -> str:
             and line.strip()
             and following.strip()
             and not following.startswith("```")
-            and not line.startswith(("## ", "- ", "|"))
+            and not line.startswith(("## ", "### ", "- ", "|"))
             and not following.startswith(("- ", "|"))
         )
         out.append(line + "  " if joins_next else line)
@@ -171,7 +179,9 @@ def to_plain_text(text: str) -> str:
     for line in text.rstrip("\n").split("\n"):
         if line.startswith("```"):
             continue
-        if line.startswith("## "):
+        if line.startswith("### "):
+            line = line[4:]
+        elif line.startswith("## "):
             line = line[3:]
         elif line.startswith("> ") or line == ">":
             line = "    " + line[2:]
@@ -180,12 +190,15 @@ def to_plain_text(text: str) -> str:
 
 
 _ESCAPED_LINK = re.compile(r"&lt;(https?://[^\s&]+)&gt;")
+#: A web address in running text, without the full stop or bracket that ends its sentence.
+URL = re.compile(r"https?://[^\s<>]*[^\s<>.,;:)\]]")
 
 
 def _slack_escape(text: str) -> str:
-    """Slack's three control characters escaped, except around a link, which stays a Slack link."""
+    """Slack's three control characters escaped; a web address becomes a Slack link."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _ESCAPED_LINK.sub(r"<\1>", escaped)
+    escaped = _ESCAPED_LINK.sub(r"\1", escaped)
+    return URL.sub(lambda m: f"<{m.group(0)}>", escaped)
 
 
 def to_slack_mrkdwn(text: str) -> list[str]:

@@ -73,3 +73,12 @@ def lower_article(name: str) -> str:
 
 def pluralise(count: int, singular: str, plural: str | None = None) -> str:
     return singular if count == 1 else (plural or singular + "s")
+
+
+#: The date styles a profile may choose: "8th March 2018" (ordinal, the force's own letters) or "8 March 2018".
+DATE_STYLES = ("ordinal", "plain")
+
+
+def format_date(day: date | str, style: str = "ordinal") -> str:
+    """A date in the letter's one style; a string (an [ANSWER NEEDED] marker) passes through unchanged."""
+    return ordinal_date(day) if style == "ordinal" else long_date(day)
