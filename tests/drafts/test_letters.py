@@ -195,9 +195,9 @@ def test_the_word_letter_has_the_letterhead_date_reference_and_headings() -> Non
     assert "Telephone: 01234 842547" in letterhead.text
     assert paragraphs[1].text == "8th March 2018" and paragraphs[2].text == "Our Ref: FOI2018/00739"
     heading = next(p for p in paragraphs if p.text == "Response")
-    assert heading.runs[0].bold
+    assert heading.style.name == "Heading 1"
     quote = next(p for p in paragraphs if "How many times in total" in p.text)
-    assert quote.runs[0].italic and quote.paragraph_format.left_indent
+    assert quote.runs[0].italic and quote.style.name == "List Number"
     answer = next(p for p in paragraphs if p.text.startswith("Q1 – 88"))
     assert answer.runs[0].bold and answer.runs[0].text == "Q1"
     assert document.core_properties.title == "FOI2018/00739 Response"
