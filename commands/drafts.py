@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from commands.base import Action, Attachment, CommandContext, CommandError, Invocation, Reply, ThreadPost
 from commands.case_clock import apply_clock, facts_for
+from commands.enclosures import annex_attachments, annex_summary, letter_tables
 from commands.lifecycle import working_days_taken
 from commands.registry import command
 from commands.rules.clock import ClockError
@@ -206,6 +207,8 @@ def letter_inputs(session: Session, ctx: CommandContext, case: Case, template: L
         review_facts=replace(facts_for(parent, ctx.settings), review_requested=None) if parent else None,
         review_requested=requested,
         extended_until=until,
+        figures=letter_tables(session, case, ctx.settings.profile),
+        annexes=annex_summary(session, case),
         requester_name=case.requester_name,
         requester_address=case.requester_address or case.requester_email,
         language=case.language or "en",
@@ -282,16 +285,18 @@ def _remember_message(ctx: CommandContext, draft_id: int) -> Callable[[str, str]
     return remember
 
 
-def draft_posts(ctx: CommandContext, reference: str, draft: Draft, header: list[str]) -> list[ThreadPost]:
-    """The version as thread messages: header and letter (split to Slack's limits), buttons and both files on
-    the last message."""
+def draft_posts(ctx: CommandContext, reference: str, draft: Draft, header: list[str],
+                annexes: list[Attachment] | None = None, *, docx: bytes | None = None) -> list[ThreadPost]:
+    """The version as thread messages: header and letter (split to Slack's limits), buttons and the files
+    (the letter as .docx and Markdown, and its annexes) on the last message."""
     title = _title(draft.template)
     name = f"{_slug(reference)}-{draft.template}-v{draft.version}"
     attachments = [
-        Attachment(f"{name}.docx", letter_to_docx(draft.text, title=f"{reference} {title}"),
+        Attachment(f"{name}.docx", docx if docx is not None else letter_to_docx(draft.text, title=f"{reference} {title}"),
                    title=f"{reference} {title} v{draft.version} (Word)", filetype="docx"),
         Attachment(f"{name}.md", to_markdown(draft.text).encode("utf-8"),
                    title=f"{reference} {title} v{draft.version} (Markdown)", filetype="markdown"),
+        *(annexes or []),
     ]
     header_text = "\n".join(header)
     sections = split_sections([header_text, *to_slack_mrkdwn(draft.text)])
@@ -308,6 +313,16 @@ def draft_posts(ctx: CommandContext, reference: str, draft: Draft, header: list[
             on_posted=_remember_message(ctx, draft.id) if last and draft.id is not None else None,
         ))
     return posts
+
+
+def word_letter(ctx: CommandContext, case: Case, text: str, *, template: str, letter_date: date,
+                disclosure_log: bool = False) -> bytes:
+    """The letter as a Word document with the case's reference, subject and the profile's marking."""
+    profile = ctx.settings.profile
+    title = f"{case.reference} – {case.subject or _title(template)}"
+    return letter_to_docx(text, title=title, reference=case.reference, author=profile.name,
+                          marking=profile.protective_marking, created=letter_date,
+                          subject=_title(template) + (" (disclosure log)" if disclosure_log else ""))
 
 
 def _header(ctx: CommandContext, reference: str, draft: Draft, *, change: str | None, warnings: list[str]) -> list[str]:
@@ -565,7 +580,9 @@ def draft_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Repl
             raise CommandError("Someone made a new version of this draft at the same moment; look in the case "
                                "thread and try again.") from None
         header = _header(ctx, reference, draft, change=_change_line(before, draft), warnings=built.warnings)
-        posts = draft_posts(ctx, reference, draft, header)
+        annexes = annex_attachments(session, ctx, case, letter_date=letter_date)
+        posts = draft_posts(ctx, reference, draft, header, annexes,
+                            docx=word_letter(ctx, case, draft.text, template=template.name, letter_date=letter_date))
         version = draft.version
     return Reply(text=f"Draft v{version} of {reference} ({template.title}) is in the case thread.",
                  thread_posts=posts)
@@ -599,7 +616,10 @@ def save_edited_draft(ctx: CommandContext, reference: str, *, base_version: int,
         draft, before = _new_version(session, case, template=base.template, text=text, user=user, now=now,
                                      edited=True, meta=meta)
         header = _header(ctx, reference, draft, change=_change_line(before, draft), warnings=[])
-        posts = draft_posts(ctx, reference, draft, header)
+        letter_date = date.fromisoformat(meta["letter_date"]) if meta.get("letter_date") else now.date()
+        annexes = annex_attachments(session, ctx, case, letter_date=letter_date)
+        posts = draft_posts(ctx, reference, draft, header, annexes,
+                            docx=word_letter(ctx, case, draft.text, template=draft.template, letter_date=letter_date))
         version = draft.version
     return Reply(text=f"Your edit is v{version} of {reference}.", thread_posts=posts)
 
