@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from commands.base import Action, Attachment, CommandContext, CommandError, Invocation, Reply, ThreadPost
 from commands.case_clock import apply_clock, facts_for
+from commands.disclosure import DISCLOSURE_ACTION
 from commands.enclosures import annex_attachments, annex_summary, letter_tables
 from commands.lifecycle import working_days_taken
 from commands.registry import command
@@ -39,6 +40,7 @@ from commands.rules.letters.context import (
     question_key,
     question_keys,
 )
+from commands.rules.letters.disclosure_log import for_requester
 from commands.rules.letters.docx_letter import letter_to_docx
 from commands.rules.letters.figures import contains_synthetic
 from commands.rules.letters.law import cost_limit
@@ -294,7 +296,7 @@ def draft_posts(ctx: CommandContext, reference: str, draft: Draft, header: list[
     attachments = [
         Attachment(f"{name}.docx", docx if docx is not None else letter_to_docx(draft.text, title=f"{reference} {title}"),
                    title=f"{reference} {title} v{draft.version} (Word)", filetype="docx"),
-        Attachment(f"{name}.md", to_markdown(draft.text).encode("utf-8"),
+        Attachment(f"{name}.md", to_markdown(for_requester(draft.text)).encode("utf-8"),
                    title=f"{reference} {title} v{draft.version} (Markdown)", filetype="markdown"),
         *(annexes or []),
     ]
@@ -315,14 +317,21 @@ def draft_posts(ctx: CommandContext, reference: str, draft: Draft, header: list[
     return posts
 
 
-def word_letter(ctx: CommandContext, case: Case, text: str, *, template: str, letter_date: date,
-                disclosure_log: bool = False) -> bytes:
-    """The letter as a Word document with the case's reference, subject and the profile's marking."""
+def word_letter_for(ctx: CommandContext, reference: str, subject: str, text: str, *, template: str,
+                    letter_date: date, disclosure_log: bool = False) -> bytes:
+    """The letter as a Word document with the reference, subject and the profile's marking in its header and
+    properties. The requester's copy loses the withheld-marks (keeping their text); the disclosure-log text
+    has already lost the passages."""
     profile = ctx.settings.profile
-    title = f"{case.reference} – {case.subject or _title(template)}"
-    return letter_to_docx(text, title=title, reference=case.reference, author=profile.name,
-                          marking=profile.protective_marking, created=letter_date,
+    title = f"{reference} – {subject or _title(template)}"
+    body = text if disclosure_log else for_requester(text)
+    return letter_to_docx(body, title=title, reference=reference, author=profile.name,
+                          marking=profile.protective_marking, created=letter_date, sign_off=profile.sign_off,
                           subject=_title(template) + (" (disclosure log)" if disclosure_log else ""))
+
+
+def word_letter(ctx: CommandContext, case: Case, text: str, *, template: str, letter_date: date) -> bytes:
+    return word_letter_for(ctx, case.reference, case.subject, text, template=template, letter_date=letter_date)
 
 
 def _header(ctx: CommandContext, reference: str, draft: Draft, *, change: str | None, warnings: list[str]) -> list[str]:
@@ -851,6 +860,7 @@ def mark_sent(ctx: CommandContext, reference: str, *, version: int | None, user:
             case.working_days_taken = working_days_taken(case, update.deadlines.day_zero, sent_on)
         draft.state = DraftState.SENT
         draft.sent_at = now
+        draft_number = draft.version
         session.add(draft)
         record_event(session, case, actor=user, kind="letter-sent",
                      summary=f"{template.title} v{draft.version} sent on {sent_on.isoformat()}: {what}",
@@ -870,7 +880,10 @@ def mark_sent(ctx: CommandContext, reference: str, *, version: int | None, user:
         if sent_on != letter_date:
             lines.append(f"Note: the letter is dated {letter_date:%-d %b %Y}.")
         parent_reference = parent.reference if parent is not None and template.records == "review-outcome" else None
-    post = ThreadPost(text="\n".join(lines), reference=reference)
+    publishable = template.records in ("response", "review-outcome")
+    post = ThreadPost(text="\n".join(lines), reference=reference,
+                      actions=[Action(DISCLOSURE_ACTION, "Disclosure-log version", f"{reference} v{draft_number}")]
+                      if publishable else [])
     refresh = [reference] + ([parent_reference] if parent_reference else [])
     return Reply(text=lines[0].replace(":outbox_tray: ", ""), thread_posts=[post], refresh_cards=refresh)
 
@@ -893,18 +906,45 @@ def sent_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply
     return mark_sent(ctx, reference, version=version, user=inv.user, now=inv.now, sent_on=sent_on, today=today)
 
 
-def letter_for_export(ctx: CommandContext, reference: str, *, template_name: str | None,
-                      today: date) -> tuple[str, str, int | None]:
-    """For `foi-bot draft`: (text, template name, version). The current version's text (with any hand
-    edits) unless a template is named; then a fresh render dated the response date, or today."""
+@dataclass
+class ExportedLetter:
+    """A case's letter for `foi-bot draft`: its text, template, version (None for a fresh render), date, the
+    files to write beside it (annexes) and the drafter's warnings."""
+
+    reference: str
+    subject: str
+    text: str
+    template: str
+    version: int | None
+    letter_date: date
+    annexes: list[Attachment]
+    warnings: list[str]
+
+
+def letter_for_export(ctx: CommandContext, reference: str, *, template_name: str | None, today: date,
+                      letter_date: date | None = None) -> ExportedLetter:
+    """The current version's text (with any hand edits), unless a template or a date is given: then a fresh
+    render of that letter (or of the current one's template) dated ``letter_date``, else the response date,
+    else today."""
     with session_scope(ctx.engine) as session:
         case = _load(session, reference, "foi-bot draft REF")
         draft = latest_draft(session, case.id)
-        if template_name is None and draft is not None:
-            return draft.text, draft.template, draft.version
-        template = find_template(template_name) if template_name else default_template(case)
+        if template_name is None and letter_date is None and draft is not None:
+            meta = draft_meta(session, draft)
+            when = date.fromisoformat(meta["letter_date"]) if meta.get("letter_date") else today
+            return ExportedLetter(case.reference, case.subject, draft.text, draft.template, draft.version, when,
+                                  annex_attachments(session, ctx, case, letter_date=when), [])
+        if template_name:
+            template = find_template(template_name)
+        elif draft is not None and draft.template in CATALOGUE:
+            template = CATALOGUE[draft.template]
+        else:
+            template = default_template(case)
         if template is None:
             raise CommandError(f"`{template_name}` is not a letter template: {templates_list(case.regime)}.")
-        letter_date = case.responded or today
-        text, _built = render_case_letter(session, ctx, case, template, letter_date=letter_date, options={})
-        return text, template.name, None
+        when = letter_date or case.responded or today
+        if when > today:
+            raise CommandError(f"The letter date {when.isoformat()} is in the future.")
+        text, built = render_case_letter(session, ctx, case, template, letter_date=when, options={})
+        return ExportedLetter(case.reference, case.subject, text, template.name, None, when,
+                              annex_attachments(session, ctx, case, letter_date=when), built.warnings)

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from commands.base import Attachment, CommandContext, CommandError, Invocation, Reply
+from commands.base import Attachment, CommandContext, CommandError, Invocation, Reply, ThreadPost
 from commands.registry import command
 from commands.rules.letters.annex_files import figures_csv, figures_xlsx
 from commands.rules.letters.context import question_key
@@ -151,9 +151,10 @@ def add_upload(ctx: CommandContext, reference: str, *, filename: str, content: b
         session.add(annex)
         record_event(session, case, actor=user, kind="annex", summary=f"Annex {label} added: {filename}",
                      details={"label": label, "filename": filename, "bytes": len(content)})
-    return Reply(text=f"{filename} is enclosed as Annex {label} of {reference} ({annex.title}). It will be named in "
-                      f"the letter and attached beside it; regenerate the draft to include it. `/foi annex "
-                      f"{reference} withhold {label}` keeps it out of the disclosure log.")
+    told = (f"{filename} is enclosed as Annex {label} of {reference} ({annex.title}). It will be named in the letter "
+            f"and attached beside it; regenerate the draft to include it. `/foi annex {reference} withhold {label}` "
+            "keeps it out of the disclosure log.")
+    return Reply(text=told, thread_posts=[ThreadPost(text=told, reference=reference)])
 
 
 def _figures_annex(ctx: CommandContext, reference: str, words: list[str], user: str) -> Reply:

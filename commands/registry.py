@@ -34,7 +34,7 @@ COMMANDS: dict[str, CommandSpec] = {}
 
 #: Command families, each a module under commands/ that registers its sub-commands on import.
 FAMILIES: tuple[str, ...] = ("commands.help", "commands.cases", "commands.lifecycle", "commands.stats",
-                               "commands.drafts", "commands.enclosures")
+                               "commands.drafts", "commands.enclosures", "commands.disclosure")
 
 
 def command(name: str, *, usage: str, summary: str, example: str, raw_text: bool = False):  # type: ignore[no-untyped-def]

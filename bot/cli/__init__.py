@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from bot.config import ConfigError
 
 #: Modules under bot.cli that add sub-commands, in the order `foi-bot --help` lists them.
-SUBCOMMAND_MODULES: tuple[str, ...] = ("shell", "run", "db", "deadline", "stats", "data", "reminders", "intake", "draft")
+SUBCOMMAND_MODULES: tuple[str, ...] = ("shell", "run", "db", "deadline", "stats", "data", "reminders", "intake", "draft",
+                                       "profile")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -74,10 +74,11 @@ def dctx(approvers_env: Path) -> Iterator[CommandContext]:
 
 def make_case(ctx: CommandContext, *, regime: str = "foia", received: date = date(2018, 2, 9),
               questions: list[dict[str, Any]] | None = None, request_text: str = SEED_REQUEST,
-              parent_id: int | None = None) -> str:
-    """Register a case the way `/foi new` does, with the questions already split (independent of the parser)."""
+              parent_id: int | None = None, **requester: str) -> str:
+    """Register a case the way `/foi new` does, with the questions already split (independent of the parser);
+    ``requester`` may give requester_name, requester_email, requester_address and language."""
     new = NewCase(request_text=request_text, received=received, regime=regime, subject="Outcome 21",
-                  questions=SEED_QUESTIONS if questions is None else questions, parent_id=parent_id)
+                  questions=SEED_QUESTIONS if questions is None else questions, parent_id=parent_id, **requester)
     case, _created = register_case(ctx, new, actor=DRAFTER)
     return case.reference
 

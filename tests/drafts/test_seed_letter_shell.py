@@ -121,6 +121,19 @@ def test_the_seed_case_end_to_end(tmp_path: Path) -> None:
     fresh = cli([REF, "--template", "acknowledgement", "--format", "txt"], tmp_path)
     assert "We will therefore respond by 9th March 2018." in fresh.stdout
     assert "8th March 2018" in fresh.stdout  # a fresh letter is dated the response date
+    dated = cli([REF, "--template", "acknowledgement", "--date", "2018-02-12", "--format", "txt"], tmp_path)
+    assert dated.returncode == 0 and dated.stdout.split("Our Ref")[0].rstrip().endswith("12th February 2018")
+    assert cli([REF, "--date", "2018-13-01"], tmp_path).returncode == 2
+
+    published = cli([REF, "--disclosure-log", "--format", "html"], tmp_path)
+    assert published.returncode == 0, published.stderr
+    page = published.stdout
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="en-GB">' in page
+    assert "<h1>REQUEST UNDER THE FREEDOM OF INFORMATION ACT 2000 Ref No: FOI2018/00001</h1>" in page
+    assert '<a href="https://ico.org.uk/concerns/">https://ico.org.uk/concerns/</a>' in page
+    log_docx = tmp_path / "log.docx"
+    assert cli([REF, "--disclosure-log", "--format", "docx", "--out", str(log_docx)], tmp_path).returncode == 0
+    assert Document(io.BytesIO(log_docx.read_bytes())).core_properties.subject == "Response (disclosure log)"
 
 
 def test_the_cli_says_what_is_wrong(tmp_path: Path) -> None:
@@ -133,3 +146,17 @@ def test_the_cli_says_what_is_wrong(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "`sonnet` is not a letter template" in bad.stderr
     unanswered = cli(["FOI2018/00001", "--format", "txt"], tmp_path)
     assert unanswered.returncode == 0 and "[ANSWER NEEDED: Q1]" in unanswered.stdout
+    not_approved = cli(["FOI2018/00001", "--disclosure-log"], tmp_path)
+    assert not_approved.returncode == 2 and "has no approved letter yet" in not_approved.stderr
+
+
+def test_profile_check_says_what_is_missing(tmp_path: Path) -> None:
+    env = {**environment(tmp_path)}
+    env.pop("FOI_ORG_PROFILE")
+    example = subprocess.run([sys.executable, "-m", "bot", "profile", "check"], capture_output=True, text=True,
+                             env=env, cwd=tmp_path, timeout=120)
+    assert example.returncode == 1 and "drafts are marked EXAMPLE PROFILE" in example.stdout
+    assert "  - name: still the example's ('Example Constabulary')" in example.stdout
+    ready = subprocess.run([sys.executable, "-m", "bot", "profile", "check"], capture_output=True, text=True,
+                           env=environment(tmp_path), cwd=tmp_path, timeout=120)
+    assert ready.returncode == 0 and "is ready: Hertfordshire Constabulary" in ready.stdout

@@ -40,6 +40,7 @@ class SlackStandIn:
     channel_members: dict[str, list[str]] = field(default_factory=dict)
     threads: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)  # served at /files/<id>/<name> to a Bearer token
 
     def __post_init__(self) -> None:
         self._ts = itertools.count(1)
@@ -113,6 +114,16 @@ class SlackStandIn:
                 self.uploads[key] = body
                 self.calls.append(Call("upload", {"file_id": key, "size": len(body)}, headers, body))
             self._send(request, 200, b"OK - " + str(len(body)).encode(), "text/plain")
+            return
+        if path.startswith("/files/"):
+            file_id = path.split("/")[2]
+            with self._lock:
+                self.calls.append(Call("file_download", {"file_id": file_id}, headers, body))
+                content = self.files.get(file_id)
+            if content is None or not headers.get("authorization", "").startswith("Bearer "):
+                self._send(request, 404 if content is None else 403, b"no", "text/plain")
+            else:
+                self._send(request, 200, content, "application/octet-stream")
             return
         if path.startswith("/response/"):
             args = json.loads(body or b"{}")

@@ -22,6 +22,7 @@ from bot.slack.listeners import intake
 from bot.slack.listeners.actions import invocation_from_action
 from bot.slack.surface import SlackSurface, slack_error
 from commands.base import CommandContext, CommandError, Reply
+from commands.disclosure import DISCLOSURE_ACTION
 from commands.drafts import (
     APPROVE_ACTION,
     CASE_DRAFT_ACTION,
@@ -34,6 +35,7 @@ from commands.drafts import (
     request_changes,
     save_edited_draft,
 )
+from commands.enclosures import add_upload
 from commands.registry import dispatch
 from commands.rules.letters.render import tidy
 
@@ -147,9 +149,53 @@ def _where(body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+_ENCLOSE = re.compile(r"^\s*(?:annex|enclose)\b[\s:–-]*(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def _download(ctx: CommandContext, url: str, token: str) -> bytes:
+    """A file a person shared in the thread, fetched with the bot token from Slack itself (never another host,
+    so the token goes nowhere else)."""
+    from urllib.parse import urlparse
+    from urllib.request import Request, urlopen
+
+    allowed = {"files.slack.com", urlparse(ctx.settings.slack_api_url).netloc}
+    if urlparse(url).netloc not in allowed:
+        raise CommandError("That file is not on Slack, so it was not enclosed.")
+    with urlopen(Request(url, headers={"Authorization": f"Bearer {token}"}), timeout=30) as response:
+        return response.read()
+
+
+def enclose_shared_files(ctx: CommandContext, surface: SlackSurface, client: WebClient, event: dict[str, Any],
+                         reference: str) -> bool:
+    """A message in the case thread saying "annex: TITLE" (or "enclose …") with files: each file becomes the
+    next annex of the letter. Other messages with files are left to the other handlers."""
+    match = _ENCLOSE.match(event.get("text") or "")
+    user = event.get("user", "")
+    if match is None or not ctx.is_team_member(user):
+        return False
+    title = match.group(1).strip() or None
+    for shared in event.get("files") or []:
+        url = shared.get("url_private_download") or shared.get("url_private")
+        if not url:
+            continue
+        try:
+            content = _download(ctx, url, client.token or "")
+            reply = add_upload(ctx, reference, filename=shared.get("name") or "document", content=content,
+                               title=title or shared.get("title"), user=user, source_ts=event.get("ts"))
+        except CommandError as exc:
+            reply = Reply.error(exc.problem)
+        except OSError as exc:
+            log.warning("shared file not downloaded: %s", type(exc).__name__)
+            reply = Reply.error(f"Slack would not give me {shared.get('name') or 'the file'}: nothing was enclosed.")
+        surface.deliver(reply, user=user, channel=event.get("channel"), thread_ts=event.get("thread_ts"))
+    return True
+
+
 def register(app: App, ctx: CommandContext, surface: SlackSurface) -> None:
     if handle_thread_reply not in intake.THREAD_REPLY_HANDLERS:
         intake.THREAD_REPLY_HANDLERS.append(handle_thread_reply)
+    if enclose_shared_files not in intake.THREAD_FILE_HANDLERS:
+        intake.THREAD_FILE_HANDLERS.append(enclose_shared_files)
 
     def acknowledge(ack: Ack) -> None:
         ack()
@@ -186,6 +232,10 @@ def register(app: App, ctx: CommandContext, surface: SlackSurface) -> None:
         if not reply.is_error and reply.thread_posts:
             retire_buttons(client, body, f":outbox_tray: Marked as sent by <@{body['user']['id']}>")
 
+    def disclosure_clicked(body: dict[str, Any], respond: Respond) -> None:
+        reference, _version = parse_value(body["actions"][0]["value"])
+        run(body, respond, f"disclosure {reference}")
+
     def regenerate_clicked(body: dict[str, Any], respond: Respond) -> None:
         reference, _version = parse_value(body["actions"][0]["value"])
         run(body, respond, f"draft {reference}")
@@ -221,6 +271,7 @@ def register(app: App, ctx: CommandContext, surface: SlackSurface) -> None:
 
     app.action(APPROVE_ACTION)(ack=acknowledge, lazy=[approve_clicked])
     app.action(SENT_ACTION)(ack=acknowledge, lazy=[sent_clicked])
+    app.action(DISCLOSURE_ACTION)(ack=acknowledge, lazy=[disclosure_clicked])
     app.action(REGENERATE_ACTION)(ack=acknowledge, lazy=[regenerate_clicked])
     app.action(CASE_DRAFT_ACTION)(ack=acknowledge, lazy=[case_draft_clicked])
     app.action(CHANGES_ACTION)(ack=acknowledge, lazy=[changes_clicked])
