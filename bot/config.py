@@ -15,7 +15,7 @@ from platformdirs import user_data_dir
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from commands.rules.organisation import OrganisationProfile, ProfileError, load_profile
+from commands.rules.letters.organisation import OrganisationProfile, ProfileError, load_profile
 
 SLACK_DEFAULT_API_URL = "https://slack.com/api/"
 
@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     team_channel: str | None = Field(default=None, alias="FOI_TEAM_CHANNEL")
     intake_channel: str | None = Field(default=None, alias="FOI_INTAKE_CHANNEL")
     org_profile: Path | None = Field(default=None, alias="FOI_ORG_PROFILE")
+    template_dir: Path | None = Field(default=None, alias="FOI_TEMPLATE_DIR")
     auto_register: bool = Field(default=False, alias="FOI_AUTO_REGISTER")
 
     receipt_rule: Literal["ico", "code2018"] = Field(default="ico", alias="FOI_RECEIPT_RULE")

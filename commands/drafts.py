@@ -9,13 +9,13 @@ it; "Mark as sent" then records on the case what the letter did (a response open
 fees notice stops the clock, ...) and the statutory clock recomputes the case's dates.
 
 Permission checks live here, once for every surface. Letters themselves are rendered by the pure
-`commands.rules.letters`; the context comes from `commands.rules.letter_context`.
+`commands.rules.letters.render`; the context comes from `commands.rules.letters.context`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -24,11 +24,14 @@ from sqlmodel import Session, col, select
 
 from commands.base import Action, Attachment, CommandContext, CommandError, Invocation, Reply, ThreadPost
 from commands.case_clock import apply_clock, facts_for
+from commands.disclosure import DISCLOSURE_ACTION
+from commands.enclosures import annex_attachments, annex_summary, letter_tables
 from commands.lifecycle import working_days_taken
 from commands.registry import command
-from commands.rules import exemptions as known_exemptions
 from commands.rules.clock import ClockError
-from commands.rules.letter_context import (
+from commands.rules.letters import exemptions as known_exemptions
+from commands.rules.letters.catalogue import CATALOGUE, LetterTemplate, find_template
+from commands.rules.letters.context import (
     NOTE_KEYS,
     LetterContext,
     LetterInputs,
@@ -36,14 +39,19 @@ from commands.rules.letter_context import (
     question_key,
     question_keys,
 )
-from commands.rules.letters import (
-    CATALOGUE,
+from commands.rules.letters.disclosure_log import for_requester
+from commands.rules.letters.docx_letter import letter_to_docx
+from commands.rules.letters.figures import contains_synthetic
+from commands.rules.letters.law import cost_limit
+from commands.rules.letters.organisation import profile_problems
+from commands.rules.letters.render import (
     LetterError,
-    LetterTemplate,
-    find_template,
-    letter_to_docx,
+    has_example_banner,
+    has_welsh_template,
     open_markers,
     render_letter,
+)
+from commands.rules.letters.text_forms import (
     split_messages,
     split_sections,
     summarise_changes,
@@ -200,6 +208,11 @@ def letter_inputs(session: Session, ctx: CommandContext, case: Case, template: L
         review_facts=replace(facts_for(parent, ctx.settings), review_requested=None) if parent else None,
         review_requested=requested,
         extended_until=until,
+        figures=letter_tables(session, case, ctx.settings.profile),
+        annexes=annex_summary(session, case),
+        requester_name=case.requester_name,
+        requester_address=case.requester_address or case.requester_email,
+        language=case.language or "en",
     )
 
 
@@ -215,11 +228,22 @@ def render_case_letter(session: Session, ctx: CommandContext, case: Case, templa
         raise CommandError(f"The letter date {letter_date.isoformat()} is before the request was received "
                            f"({case.received.isoformat()}).")
     inputs = letter_inputs(session, ctx, case, template, letter_date=letter_date, options=options)
+    template_dir = ctx.settings.template_dir
     try:
         built = build_context(inputs, ctx.settings.profile)
-        text = render_letter(template.name, built.context)
+        text = render_letter(template.name, built.context, language=inputs.language, template_dir=template_dir)
     except LetterError as exc:
         raise CommandError(f"The letter cannot be written: {exc}.") from None
+    if inputs.language == "cy":
+        welsh = has_welsh_template(template.name, case.regime, template_dir)
+        built.welsh = welsh
+        built.warnings = [w for w in built.warnings if not w.startswith("This request is in Welsh")]
+        built.warnings.append(
+            "This request is in Welsh: under the Welsh Language Standards the reply is due in Welsh. "
+            + ("This draft uses the organisation's Welsh template." if welsh else
+               "There is no Welsh template for this letter (FOI_TEMPLATE_DIR, *.cy.md.j2): have it translated "
+               "before it is sent.")
+        )
     return text, built
 
 
@@ -252,16 +276,18 @@ def _draft_actions(reference: str, version: int) -> list[Action]:
     ]
 
 
-def draft_posts(ctx: CommandContext, reference: str, draft: Draft, header: list[str]) -> list[ThreadPost]:
-    """The version as thread messages: header and letter (split to Slack's limits), buttons and both files on
-    the last message."""
+def draft_posts(ctx: CommandContext, reference: str, draft: Draft, header: list[str],
+                annexes: list[Attachment] | None = None, *, docx: bytes | None = None) -> list[ThreadPost]:
+    """The version as thread messages: header and letter (split to Slack's limits), buttons and the files
+    (the letter as .docx and Markdown, and its annexes) on the last message."""
     title = _title(draft.template)
     name = f"{_slug(reference)}-{draft.template}-v{draft.version}"
     attachments = [
-        Attachment(f"{name}.docx", letter_to_docx(draft.text, title=f"{reference} {title}"),
+        Attachment(f"{name}.docx", docx if docx is not None else letter_to_docx(draft.text, title=f"{reference} {title}"),
                    title=f"{reference} {title} v{draft.version} (Word)", filetype="docx"),
-        Attachment(f"{name}.md", to_markdown(draft.text).encode("utf-8"),
+        Attachment(f"{name}.md", to_markdown(for_requester(draft.text)).encode("utf-8"),
                    title=f"{reference} {title} v{draft.version} (Markdown)", filetype="markdown"),
+        *(annexes or []),
     ]
     header_text = "\n".join(header)
     sections = split_sections([header_text, *to_slack_mrkdwn(draft.text)])
@@ -278,6 +304,23 @@ def draft_posts(ctx: CommandContext, reference: str, draft: Draft, header: list[
             remember={"draft_message": draft.id} if last and draft.id is not None else {},
         ))
     return posts
+
+
+def word_letter_for(ctx: CommandContext, reference: str, subject: str, text: str, *, template: str,
+                    letter_date: date, disclosure_log: bool = False) -> bytes:
+    """The letter as a Word document with the reference, subject and the profile's marking in its header and
+    properties. The requester's copy loses the withheld-marks (keeping their text); the disclosure-log text
+    has already lost the passages."""
+    profile = ctx.settings.profile
+    title = f"{reference} – {subject or _title(template)}"
+    body = text if disclosure_log else for_requester(text)
+    return letter_to_docx(body, title=title, reference=reference, author=profile.name,
+                          marking=profile.protective_marking, created=letter_date, sign_off=profile.sign_off,
+                          subject=_title(template) + (" (disclosure log)" if disclosure_log else ""))
+
+
+def word_letter(ctx: CommandContext, case: Case, text: str, *, template: str, letter_date: date) -> bytes:
+    return word_letter_for(ctx, case.reference, case.subject, text, template=template, letter_date=letter_date)
 
 
 def _header(ctx: CommandContext, reference: str, draft: Draft, *, change: str | None, warnings: list[str]) -> list[str]:
@@ -453,9 +496,13 @@ def exempt_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Rep
         warnings = [f"{reference} has no question {k} on record." for k in keys
                     if k not in question_keys(case.questions or [])]
         hint = _open_draft_hint(session, case)
+        regime = case.regime
     if exemption.is_cost_limit:
-        what = (f"The response will explain the cost limit ({ctx.settings.profile.cost_limit_hours} hours) for {scope}; "
-                f"for a full refusal use `/foi draft {reference} cost-limit`.")
+        limit = cost_limit(regime, ctx.settings.profile.cost_limit_pounds, ctx.settings.profile.cost_limit_hours)
+        what = (f"The response will explain the cost limit (£{limit.pounds} / {limit.hours} hours) for {scope}, with "
+                f"your estimate (`/foi answer {reference} hours 1,144 records at 3 minutes each = 57 hours`) and "
+                f"advice on narrowing the request (`/foi answer {reference} advice …`); for a full refusal use "
+                f"`/foi draft {reference} cost-limit`.")
     else:
         what = exemption.nature
     return Reply(text="\n".join([f"Recorded {label} for {reference} ({scope}). {what}{hint}", *warnings]))
@@ -520,6 +567,9 @@ def draft_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Repl
             "options": options,
             "outcome": built.outcome,
             "extended_until": built.extended_until.isoformat() if built.extended_until else None,
+            "synthetic": built.synthetic,
+            "language": case.language or "en",
+            "welsh_template": built.welsh,
         }
         try:
             draft, before = _new_version(session, case, template=template.name, text=text, user=inv.user,
@@ -528,7 +578,9 @@ def draft_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Repl
             raise CommandError("Someone made a new version of this draft at the same moment; look in the case "
                                "thread and try again.") from None
         header = _header(ctx, reference, draft, change=_change_line(before, draft), warnings=built.warnings)
-        posts = draft_posts(ctx, reference, draft, header)
+        annexes = annex_attachments(session, ctx, case, letter_date=letter_date)
+        posts = draft_posts(ctx, reference, draft, header, annexes,
+                            docx=word_letter(ctx, case, draft.text, template=template.name, letter_date=letter_date))
         version = draft.version
     return Reply(text=f"Draft v{version} of {reference} ({template.title}) is in the case thread.",
                  thread_posts=posts)
@@ -557,11 +609,15 @@ def save_edited_draft(ctx: CommandContext, reference: str, *, base_version: int,
         if base.text == text:
             return Reply(text=f"No change to v{base.version} of {reference}: nothing new was posted.")
         meta = {k: v for k, v in draft_meta(session, base).items()
-                if k in ("letter_date", "options", "outcome", "extended_until")}
+                if k in ("letter_date", "options", "outcome", "extended_until", "synthetic", "language",
+                         "welsh_template")}
         draft, before = _new_version(session, case, template=base.template, text=text, user=user, now=now,
                                      edited=True, meta=meta)
         header = _header(ctx, reference, draft, change=_change_line(before, draft), warnings=[])
-        posts = draft_posts(ctx, reference, draft, header)
+        letter_date = date.fromisoformat(meta["letter_date"]) if meta.get("letter_date") else now.date()
+        annexes = annex_attachments(session, ctx, case, letter_date=letter_date)
+        posts = draft_posts(ctx, reference, draft, header, annexes,
+                            docx=word_letter(ctx, case, draft.text, template=draft.template, letter_date=letter_date))
         version = draft.version
     return Reply(text=f"Your edit is v{version} of {reference}.", thread_posts=posts)
 
@@ -651,6 +707,19 @@ def handle_thread_reply(ctx: CommandContext, case_reference: str, user: str, tex
 # -- approval and sending --------------------------------------------------------------------------------------
 
 
+def _approval_blockers(ctx: CommandContext, session: Session, draft: Draft) -> list[str]:
+    """What makes a version unfit to send, beyond open gaps: the example profile, demonstration figures."""
+    blockers: list[str] = []
+    problems = profile_problems(ctx.settings.profile)
+    if has_example_banner(draft.text) or problems:
+        why = "; ".join(problems) if problems else "it was drafted with the example profile: press Regenerate"
+        blockers.append(f"it is marked EXAMPLE PROFILE ({why}). Run `foi-bot profile check`.")
+    if contains_synthetic(draft.text) or draft_meta(session, draft).get("synthetic"):
+        blockers.append("it contains SYNTHETIC demonstration figures, which must never reach a requester: run the "
+                        "query on real data, store it again with `for REF Qn`, and Regenerate.")
+    return blockers
+
+
 @command("approve", usage=APPROVE_USAGE,
          summary="Approve the current draft (approvers only, not the drafter); it is then locked",
          example="/foi approve FOI2018/00739 v2")
@@ -676,6 +745,10 @@ def approve_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Re
             raise CommandError(f"v{draft.version} of {reference} cannot be approved while it has gaps: "
                                f"{', '.join(gaps)}. Answer them (`Q3: …` in the thread or `/foi answer`), then "
                                "Regenerate.", usage=APPROVE_USAGE)
+        blockers = _approval_blockers(ctx, session, draft)
+        if blockers:
+            raise CommandError(f"v{draft.version} of {reference} cannot be approved: " + " ".join(blockers),
+                               usage=APPROVE_USAGE)
         if draft.created_by == inv.user and not ctx.settings.drafter_may_approve:
             raise CommandError(f"You made v{draft.version}, so another approver must approve it "
                                f"({_approvers_text(ctx)}).", usage=APPROVE_USAGE)
@@ -688,14 +761,19 @@ def approve_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Re
                      details={"draft_id": draft.id, "version": draft.version, "approved_by": inv.user,
                               "approved_at": inv.now.isoformat()})
         number, title = draft.version, _title(draft.template)
+        meta = draft_meta(session, draft)
+        welsh_warning = ""
+        if (case.language == "cy" or meta.get("language") == "cy") and not meta.get("welsh_template"):
+            welsh_warning = ("\n:warning: This request is in Welsh and this letter is in English: the Welsh Language "
+                             "Standards require a reply in Welsh. Send a Welsh version (or a bilingual letter).")
     at = inv.now.astimezone(ctx.tz).strftime("%-d %b %Y at %H:%M")
     post = ThreadPost(
         text=f":white_check_mark: Draft v{number} ({title}) approved by {mention(inv.user)} on {at}. This version is "
-             "locked; press *Mark as sent* once it has gone to the requester.",
+             "locked; press *Mark as sent* once it has gone to the requester." + welsh_warning,
         reference=reference,
         actions=[Action(SENT_ACTION, "Mark as sent", f"{reference} v{number}", style="primary")],
     )
-    return Reply(text=f"Approved v{number} of {reference}.", thread_posts=[post])
+    return Reply(text=f"Approved v{number} of {reference}." + welsh_warning, thread_posts=[post])
 
 
 def _record_sending(case: Case, template: LetterTemplate, sent_on: date, meta: dict[str, Any]) -> tuple[str, str]:
@@ -771,6 +849,7 @@ def mark_sent(ctx: CommandContext, reference: str, *, version: int | None, user:
             case.working_days_taken = working_days_taken(case, update.deadlines.day_zero, sent_on)
         draft.state = DraftState.SENT
         draft.sent_at = now
+        draft_number = draft.version
         session.add(draft)
         record_event(session, case, actor=user, kind="letter-sent",
                      summary=f"{template.title} v{draft.version} sent on {sent_on.isoformat()}: {what}",
@@ -790,7 +869,10 @@ def mark_sent(ctx: CommandContext, reference: str, *, version: int | None, user:
         if sent_on != letter_date:
             lines.append(f"Note: the letter is dated {letter_date:%-d %b %Y}.")
         parent_reference = parent.reference if parent is not None and template.records == "review-outcome" else None
-    post = ThreadPost(text="\n".join(lines), reference=reference)
+    publishable = template.records in ("response", "review-outcome")
+    post = ThreadPost(text="\n".join(lines), reference=reference,
+                      actions=[Action(DISCLOSURE_ACTION, "Disclosure-log version", f"{reference} v{draft_number}")]
+                      if publishable else [])
     refresh = [reference] + ([parent_reference] if parent_reference else [])
     return Reply(text=lines[0].replace(":outbox_tray: ", ""), thread_posts=[post], refresh_cards=refresh)
 
@@ -813,18 +895,45 @@ def sent_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply
     return mark_sent(ctx, reference, version=version, user=inv.user, now=inv.now, sent_on=sent_on, today=today)
 
 
-def letter_for_export(ctx: CommandContext, reference: str, *, template_name: str | None,
-                      today: date) -> tuple[str, str, int | None]:
-    """For `foi-bot draft`: (text, template name, version). The current version's text (with any hand
-    edits) unless a template is named; then a fresh render dated the response date, or today."""
+@dataclass
+class ExportedLetter:
+    """A case's letter for `foi-bot draft`: its text, template, version (None for a fresh render), date, the
+    files to write beside it (annexes) and the drafter's warnings."""
+
+    reference: str
+    subject: str
+    text: str
+    template: str
+    version: int | None
+    letter_date: date
+    annexes: list[Attachment]
+    warnings: list[str]
+
+
+def letter_for_export(ctx: CommandContext, reference: str, *, template_name: str | None, today: date,
+                      letter_date: date | None = None) -> ExportedLetter:
+    """The current version's text (with any hand edits), unless a template or a date is given: then a fresh
+    render of that letter (or of the current one's template) dated ``letter_date``, else the response date,
+    else today."""
     with session_scope(ctx.engine) as session:
         case = _load(session, reference, "foi-bot draft REF")
         draft = latest_draft(session, case.id)
-        if template_name is None and draft is not None:
-            return draft.text, draft.template, draft.version
-        template = find_template(template_name) if template_name else default_template(case)
+        if template_name is None and letter_date is None and draft is not None:
+            meta = draft_meta(session, draft)
+            when = date.fromisoformat(meta["letter_date"]) if meta.get("letter_date") else today
+            return ExportedLetter(case.reference, case.subject, draft.text, draft.template, draft.version, when,
+                                  annex_attachments(session, ctx, case, letter_date=when), [])
+        if template_name:
+            template = find_template(template_name)
+        elif draft is not None and draft.template in CATALOGUE:
+            template = CATALOGUE[draft.template]
+        else:
+            template = default_template(case)
         if template is None:
             raise CommandError(f"`{template_name}` is not a letter template: {templates_list(case.regime)}.")
-        letter_date = case.responded or today
-        text, _built = render_case_letter(session, ctx, case, template, letter_date=letter_date, options={})
-        return text, template.name, None
+        when = letter_date or case.responded or today
+        if when > today:
+            raise CommandError(f"The letter date {when.isoformat()} is in the future.")
+        text, built = render_case_letter(session, ctx, case, template, letter_date=when, options={})
+        return ExportedLetter(case.reference, case.subject, text, template.name, None, when,
+                              annex_attachments(session, ctx, case, letter_date=when), built.warnings)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from commands.base import CommandContext, Invocation, Reply
-from commands.registry import COMMANDS, command, load_families
+from commands.registry import COMMANDS, FAMILIES, command, load_families
 
 
 @command(
@@ -28,9 +28,11 @@ def help_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply
             fields=[("Usage", f"`{spec.usage}`"), ("Example", f"`{spec.example}`")],
             paragraphs=[spec.summary + "."],
         )
-    lines = [f"{spec.usage} — {spec.summary}. Example: {spec.example}" for spec in COMMANDS.values()]
+    # In the order of the families (the case register first), whichever module happened to be imported first.
+    specs = sorted(COMMANDS.values(), key=lambda s: FAMILIES.index(s.family) if s.family in FAMILIES else len(FAMILIES))
+    lines = [f"{spec.usage} — {spec.summary}. Example: {spec.example}" for spec in specs]
     return Reply(
         text="foi-bot commands:\n" + "\n".join(lines),
         title="foi-bot commands",
-        paragraphs=[f"`{spec.usage}` — {spec.summary}.\n_e.g._ `{spec.example}`" for spec in COMMANDS.values()],
+        paragraphs=[f"`{spec.usage}` — {spec.summary}.\n_e.g._ `{spec.example}`" for spec in specs],
     )

@@ -38,7 +38,8 @@ COMMANDS: dict[str, CommandSpec] = {}
 
 #: Command families, each a module under commands/ that registers its sub-commands on import.
 FAMILIES: tuple[str, ...] = ("commands.help", "commands.cases", "commands.lifecycle", "commands.stats",
-                               "commands.drafts", "commands.asked_before")
+                               "commands.drafts", "commands.enclosures", "commands.disclosure",
+                               "commands.asked_before")
 
 
 def command(name: str, *, usage: str, summary: str, example: str, raw_text: bool = False):  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ from commands.registration import NewCase
 from commands.words import parse_date
 
 _RECEIVED_OPTION = re.compile(r"(?:^|\s)received[:=](\S+)", re.IGNORECASE)
+_LANGUAGE_OPTION = re.compile(r"(?:^|\s)language[:=](cy|en)\b", re.IGNORECASE)
 
 
 def split_received_option(text: str) -> tuple[str | None, str]:
@@ -22,6 +23,9 @@ def split_received_option(text: str) -> tuple[str | None, str]:
 
 def new_case_from_text(ctx: CommandContext, text: str, inv: Invocation) -> tuple[NewCase, list[str]]:
     today = inv.today(ctx.tz)
+    language = _LANGUAGE_OPTION.search(text)
+    if language:  # `language=cy` marks a Welsh request whatever the parser reads (Welsh Language Standards)
+        text = (text[: language.start()] + " " + text[language.end():]).strip()
     received_word, body = split_received_option(text)
     if not body:
         raise CommandError("Give the request text as well as the received date.")
@@ -36,7 +40,12 @@ def new_case_from_text(ctx: CommandContext, text: str, inv: Invocation) -> tuple
     if new.received > today:
         raise CommandError(f"The received date {new.received.isoformat()} read from the text is in the future.")
     typed = received if received_word is not None else None
-    return new, ["Read from the text:", *proposal_lines(proposal, with_requester=False, typed_received=typed)]
+    if language:
+        new.language = language.group(1).lower()
+    lines = proposal_lines(proposal, with_requester=False, typed_received=typed)
+    if language and new.language == "cy" and not any(line.startswith("Language: Welsh") for line in lines):
+        lines.append("Language: Welsh (as marked) — the reply is due in Welsh too.")
+    return new, ["Read from the text:", *lines]
 
 
 class FormError(CommandError):

@@ -3,7 +3,7 @@
 The case stays (reference, dates, questions, outcome: the register, statistics and the disclosure log need
 them); the requester's name, email, address and phone go from *everywhere* they were stored: the case's
 fields, its request text, subject and questions, its history (notes included), answers, every draft and
-review comment, the intake proposal it came from, and whatever it still owed Slack (delivered rows are
+review comment, the documents enclosed with its letter, the intake proposal it came from, and whatever it still owed Slack (delivered rows are
 deleted, waiting ones masked). Their known details are removed in any letter case, and anything shaped like
 contact details (another email, a phone number, a postcode, a signed-off name) is masked too, because a
 pasted request often carries more than the fields that were filled in. Intake proposals that never became
@@ -62,6 +62,12 @@ def erase_personal_data(session: Session, case: Case, *, actor: str) -> None:
     for proposal in rows["proposals"]:
         proposal.text = ERASED  # type: ignore[attr-defined]
         proposal.proposal = _masked(proposal.proposal, details)  # type: ignore[attr-defined]
+    for annex in rows["annexes"]:
+        # An uploaded document cannot be searched for the requester's details: its content goes, the record
+        # that there was an annex (and its title, masked) stays for the register.
+        annex.title = erase(annex.title, details, ERASED)[:300]  # type: ignore[attr-defined]
+        if annex.kind == "upload":  # type: ignore[attr-defined]
+            annex.content = None  # type: ignore[attr-defined]
     for item in rows["outbox"]:
         if item.state in (PENDING, UNKNOWN):  # type: ignore[attr-defined]
             item.payload = _masked(item.payload, details)  # type: ignore[attr-defined]

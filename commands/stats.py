@@ -2,7 +2,8 @@
 
 Parameters reach SQL only as bound values (the catalogue and runner guarantee it); only the team may run
 queries; results go to the case's thread as an aligned table, a CSV file and, on request, a bar chart, and
-`for REF Q2` also stores the table as the answer to question 2 for the draft letter.
+`for REF Q2` also keeps the figures for question 2, which every draft letter then shows as a letter-ready table
+under the officer's own answer.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from sqlalchemy.engine import Engine
 
 from commands.base import Attachment, CommandContext, CommandError, Invocation, Reply, ThreadPost
 from commands.registry import command
+from commands.rules.letters.context import question_key
+from commands.rules.letters.figures import letter_table, table_block
 from commands.rules.query_catalogue import (
     Catalogue,
     QueryParamError,
@@ -24,8 +27,9 @@ from commands.rules.query_catalogue import (
 )
 from commands.rules.result_table import QueryResult, render_table, to_csv
 from commands.words import parse_reference
-from storage.cases import get_case, get_case_by_thread, record_event, set_answer
+from storage.cases import get_case, get_case_by_thread, record_event
 from storage.db import session_scope
+from storage.figures import store_figure
 
 USAGE = "/foi stats [NAME key=value … [chart] [for REF [Qn]]] | /foi stats help NAME"
 
@@ -110,10 +114,12 @@ def stats_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Repl
 
         attachments.append(Attachment(f"{query.name}.png", bar_chart_png(result), result.title, "png"))
     summary = f"{result.title}: {result.row_count} row(s) in {result.elapsed_s:.2f} s"
+    letter_preview: list[str] = []
     if reference and question:
-        _store_answer(ctx, inv, reference, question, result, table)
-        summary += f" — stored as the answer to Q{question} of {reference}"
-    post = ThreadPost(text=summary, reference=reference, blocks_markdown=[f"*{result.title}*\n{_footer(result)}"],
+        letter_preview = _store_answer(ctx, inv, reference, question, result)
+        summary += f" — added to the answer to Q{question_key(question) or question} of {reference} as a letter-ready table"
+    post = ThreadPost(text=summary, reference=reference,
+                      blocks_markdown=[f"*{result.title}*\n{_footer(result)}", *letter_preview],
                       preformatted=table, attachments=attachments)
     return Reply(text=summary, ephemeral=True, thread_posts=[post])
 
@@ -149,14 +155,33 @@ def _footer(result: QueryResult) -> str:
     return "\n".join(lines)
 
 
-def _store_answer(ctx: CommandContext, inv: Invocation, reference: str, question: str, result: QueryResult, table: str) -> None:
+def _store_answer(ctx: CommandContext, inv: Invocation, reference: str, question: str, result: QueryResult) -> list[str]:
+    """Keep the figures for the question's letter-ready table (beside, never instead of, the officer's own
+    answer) and return how the letter will show them, for the thread."""
+    key = question_key(question) or question
+    if result.truncated:
+        raise CommandError(f"The result was cut short at the row limit, so it cannot go into a letter: narrow the "
+                           f"query before storing it for Q{key}.")
+    profile = ctx.settings.profile
     with session_scope(ctx.engine) as session:
         case = get_case(session, reference)
         if case is None:
             raise CommandError(f"There is no case {reference}.")
-        set_answer(session, case, question, table, source=f"stats:{result.name}", author=inv.user)
-        record_event(session, case, actor=inv.user, kind="answer", summary=f"Q{question} answered from {result.name}",
-                     details={"question": question, "query": result.name, "params": dict(result.params_shown)})
+        store_figure(session, case, key, result, author=inv.user)
+        record_event(session, case, actor=inv.user, kind="figures", summary=f"Q{key}: figures from {result.name}",
+                     details={"question": key, "query": result.name, "params": dict(result.params_shown),
+                              "synthetic": result.synthetic})
+        regime = case.regime
+    shown = letter_table(result, rule=profile.disclosure_rule, date_style=profile.date_style,
+                         period_template=profile.period_wording)
+    preview = f"*As the letter will show it (Q{key}):*\n" + table_block(shown).replace("**", "*")
+    notes = []
+    if shown.protected:
+        notes.append(f"Small numbers are shown as \"{profile.small_number_wording}\" and the letter explains why: "
+                     + profile.disclosure_rule.sentence_for(regime))
+    if shown.synthetic:
+        notes.append(":warning: These are SYNTHETIC demonstration figures: a draft containing them cannot be approved.")
+    return [preview, *notes]
 
 
 def _listing(cat: Catalogue) -> Reply:

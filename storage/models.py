@@ -303,3 +303,53 @@ class OutboxItem(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=300)
     result: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class CaseFigure(SQLModel, table=True):
+    """A statistics result stored for a question (`/foi stats … for REF Qn`), as raw counts with what the
+    letter needs to show them (title, columns, note, caveat, the period's parameters, whether the data were
+    synthetic). The letter-ready table -- small numbers protected -- is made from it at each render, so a
+    changed profile threshold applies to the next draft. One row per question and query: running the same
+    query again for the question replaces its figures; what the officer wrote (`case_answers`) is untouched."""
+
+    __tablename__ = "case_figures"
+    __table_args__ = (UniqueConstraint("case_id", "question", "query", name="uq_case_figures"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    question: str = Field(max_length=20)
+    query: str = Field(max_length=80)
+    title: str = Field(max_length=300)
+    columns: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    rows: list[list[Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    totals: list[Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    params: list[list[str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    caveat: str = Field(default="", sa_column=Column(Text, nullable=False))
+    synthetic: bool = False
+    created_by: str | None = Field(default=None, max_length=40)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CaseAnnex(SQLModel, table=True):
+    """A document enclosed with the case's letter: the figures as a spreadsheet (made afresh from
+    `case_figures` when the letter is drafted, so ``content`` is empty) or a file the officer uploaded.
+    ``label`` is the letter the annex is named by ("A"); ``publish`` false keeps it out of the
+    disclosure-log version. ``source_ts`` makes an upload from a Slack message count once."""
+
+    __tablename__ = "case_annexes"
+    __table_args__ = (UniqueConstraint("case_id", "label", name="uq_case_annexes_label"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    label: str = Field(max_length=4)
+    title: str = Field(max_length=300)
+    kind: str = Field(default="upload", max_length=20)
+    filename: str = Field(max_length=200)
+    media_type: str = Field(default="application/octet-stream", max_length=120)
+    content: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    questions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    publish: bool = True
+    source_ts: str | None = Field(default=None, max_length=40)
+    created_by: str | None = Field(default=None, max_length=40)
+    created_at: datetime = Field(default_factory=utcnow)

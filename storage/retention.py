@@ -13,6 +13,7 @@ from sqlmodel import Session, col, or_, select
 
 from storage.models import (
     Case,
+    CaseAnnex,
     CaseAnswer,
     CaseEvent,
     CaseStatus,
@@ -72,4 +73,5 @@ def rows_of_case(session: Session, case: Case) -> dict[str, Sequence[object]]:
         if draft_ids else [],
         "proposals": session.exec(select(IntakeProposal).where(proposal_filter)).all(),
         "outbox": session.exec(select(OutboxItem).where(OutboxItem.case_id == case.id)).all(),
+        "annexes": session.exec(select(CaseAnnex).where(CaseAnnex.case_id == case.id)).all(),
     }

@@ -119,7 +119,12 @@ def _run(args: argparse.Namespace) -> int:
             _on_stop(stop, server.close)
             log.info("serving Slack over HTTP on %s:%s", args.host, server.effective_port)
             print(f"foi-bot: listening on {args.host}:{server.effective_port}", flush=True)
-            server.run()
+            try:
+                server.run()
+            except (OSError, ValueError):
+                if not stop.is_set():
+                    raise  # closing the listener under the select loop ends it; anything else is a fault
+            # Requests already accepted finish (their acknowledgements write their jobs) before work drains.
             server.task_dispatcher.shutdown(timeout=settings.drain_seconds)
     finally:
         _shutdown(bot, leadership, scheduler)

@@ -26,6 +26,14 @@ S40_SENTENCE = (
     "from a total, a second figure or the total is also shown in this way."
 )
 
+#: The same sentence under each regime's own personal-data provision: EIR letters say "excepted" under
+#: regulation 13, FOISA letters cite section 38(1)(b).
+_PROVISIONS = {
+    "foia": "exempt under section 40(2) of the Freedom of Information Act 2000",
+    "eir": "excepted from disclosure under regulation 13 of the Environmental Information Regulations 2004",
+    "foisa": "exempt under section 38(1)(b) of the Freedom of Information (Scotland) Act 2002",
+}
+
 
 @dataclass(frozen=True)
 class DisclosureRule:
@@ -40,6 +48,12 @@ class DisclosureRule:
     @property
     def sentence(self) -> str:
         return S40_SENTENCE.format(threshold=self.threshold, wording=self.wording)
+
+    def sentence_for(self, regime: str) -> str:
+        """The sentence citing the regime's own personal-data provision (FOIA s.40(2), EIR reg 13, FOISA
+        s.38(1)(b)); subject access has none, so it gets the FOIA wording's reasoning without a citation."""
+        provision = _PROVISIONS.get(regime, _PROVISIONS["foia"])
+        return self.sentence.replace(_PROVISIONS["foia"], provision)
 
 
 @dataclass

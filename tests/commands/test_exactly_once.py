@@ -27,7 +27,7 @@ from storage.cases import case_events, get_case
 from storage.db import session_scope
 from storage.jobs import ClaimedJob, JobQueue
 from storage.models import Draft
-from tests.drafts.conftest import APPROVER, DRAFTER, OTHER_APPROVER, make_case
+from tests.drafts.conftest import APPROVER, DRAFTER, OTHER_APPROVER, TEST_PROFILE, make_case
 from tests.drafts.test_draft_commands import answer_seed
 
 CLICKS = 8
@@ -36,6 +36,7 @@ CLICKS = 8
 @pytest.fixture
 def ectx(database_url: str, clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CommandContext]:
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("FOI_ORG_PROFILE", str(TEST_PROFILE))
     monkeypatch.setenv("FOI_APPROVERS", f"{APPROVER},{OTHER_APPROVER}")
     context = build_context(load_settings())
     yield context

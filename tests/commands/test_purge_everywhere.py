@@ -23,6 +23,7 @@ from commands.retention import purge
 from storage import outbox
 from storage.db import session_scope
 from storage.models import Case, Draft, DraftComment, IntakeProposal
+from tests.drafts.conftest import TEST_PROFILE
 
 NAME, EMAIL, STREET, PHONE = "Jane Doe", "jane.doe@example.org", "12 Acacia Avenue", "07700 900123"
 POSTCODE = "AL8 6XF"
@@ -33,6 +34,7 @@ REQUEST = (f"Dear FOI team,\n1. How many drones do you own?\n2. Please reply to 
 @pytest.fixture
 def pctx(database_url: str, clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> CommandContext:
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("FOI_ORG_PROFILE", str(TEST_PROFILE))
     monkeypatch.setenv("FOI_APPROVERS", "U_BOB")
     context = build_context(load_settings())
     yield context

@@ -11,7 +11,7 @@ from bot.config import load_settings
 from storage.analytics.demo import load_demo
 from storage.analytics.store import open_store
 from storage.db import session_scope
-from storage.models import CaseAnswer
+from storage.models import CaseAnswer, CaseFigure
 from tests.conftest import run
 
 NOW = datetime(2018, 3, 1, 10, tzinfo=timezone.utc)
@@ -37,8 +37,10 @@ def test_seed_outcome_21_table_goes_to_the_case_thread_with_csv_and_chart(ctx, d
     assert "Child-Distribute Indecent Photo,139" in csv_text
     assert post.attachments[1].content.startswith(b"\x89PNG")
     with session_scope(ctx.engine) as session:
-        [answer] = session.exec(select(CaseAnswer)).all()
-    assert answer.question == "1" and "149" in answer.text and answer.source == "stats:outcome-by-offence"
+        [figure] = session.exec(select(CaseFigure)).all()
+        assert session.exec(select(CaseAnswer)).all() == []  # the officer's own answer is never written over
+    assert figure.question == "1" and figure.query == "outcome-by-offence" and figure.totals == ["Total", 149]
+    assert "As the letter will show it (Q1)" in post.blocks_markdown[1]
 
 
 @pytest.mark.parametrize(

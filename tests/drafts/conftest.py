@@ -16,6 +16,9 @@ from commands.base import CommandContext
 from commands.registration import NewCase, register_case
 from tests.slack.conftest import SECRET, TEAM_CHANNEL, bot  # noqa: F401 - fixture re-used here
 
+#: A filled-in organisation profile (the shipped example's letters cannot be approved).
+TEST_PROFILE = Path(__file__).resolve().parents[1] / "support" / "profile.toml"
+
 DRAFTER = "U_ALICE"
 APPROVER = "U_BOB"
 OTHER_APPROVER = "U_CAROL"
@@ -58,6 +61,7 @@ Q3_COST = ("As detailed above, we cannot provide this figure within cost. The to
 @pytest.fixture
 def approvers_env(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("FOI_APPROVERS", f"{APPROVER},{OTHER_APPROVER}")
+    monkeypatch.setenv("FOI_ORG_PROFILE", str(TEST_PROFILE))
     return clean_env
 
 
@@ -70,10 +74,11 @@ def dctx(approvers_env: Path) -> Iterator[CommandContext]:
 
 def make_case(ctx: CommandContext, *, regime: str = "foia", received: date = date(2018, 2, 9),
               questions: list[dict[str, Any]] | None = None, request_text: str = SEED_REQUEST,
-              parent_id: int | None = None) -> str:
-    """Register a case the way `/foi new` does, with the questions already split (independent of the parser)."""
+              parent_id: int | None = None, **requester: str) -> str:
+    """Register a case the way `/foi new` does, with the questions already split (independent of the parser);
+    ``requester`` may give requester_name, requester_email, requester_address and language."""
     new = NewCase(request_text=request_text, received=received, regime=regime, subject="Outcome 21",
-                  questions=SEED_QUESTIONS if questions is None else questions, parent_id=parent_id)
+                  questions=SEED_QUESTIONS if questions is None else questions, parent_id=parent_id, **requester)
     case, _created = register_case(ctx, new, actor=DRAFTER)
     return case.reference
 
@@ -86,5 +91,6 @@ def slack_env(clean_env: Path, monkeypatch: pytest.MonkeyPatch, standin) -> Path
     monkeypatch.setenv("SLACK_API_URL", standin.api_url)
     monkeypatch.setenv("FOI_TEAM_CHANNEL", TEAM_CHANNEL)
     monkeypatch.setenv("FOI_APPROVERS", f"{APPROVER},{OTHER_APPROVER}")
+    monkeypatch.setenv("FOI_ORG_PROFILE", str(TEST_PROFILE))
     standin.channel_members[TEAM_CHANNEL] = [DRAFTER, APPROVER, OTHER_APPROVER]
     return clean_env

@@ -32,6 +32,8 @@ from tests.drafts.conftest import (
 )
 
 NOW = datetime(2018, 3, 8, 10, 0, tzinfo=timezone.utc)
+HOURS = "1,144 records at 3 minutes each = 57 hours"
+ADVICE = "You could ask for the number of Outcome 21s only, which we can extract within the limit."
 
 
 def case_row(ctx, reference: str) -> Case:
@@ -52,7 +54,8 @@ def events(ctx, reference: str) -> list[str]:
 
 def answer_seed(ctx, reference: str) -> None:
     for line in (f"answer {reference} 1 88", f"answer {reference} 2 {Q2_COST}", f"answer {reference} Q3 {Q3_COST}",
-                 f"exempt {reference} s12 Q2 Q3 Q4"):
+                 f"exempt {reference} s12 Q2 Q3 Q4", f"answer {reference} hours {HOURS}",
+                 f"answer {reference} advice {ADVICE}"):
         reply = run(ctx, line, user=DRAFTER)
         assert not reply.is_error, reply.text
 
@@ -226,7 +229,7 @@ def test_sending_an_extension_records_the_clocks_date(dctx) -> None:
     run(dctx, f"exempt {reference} s31", user=DRAFTER)
     posted = run(dctx, f"draft {reference} extension date:2018-03-05", user=DRAFTER)
     # 20 further working days after 9 March, Easter skipped (the Code of Practice outer limit).
-    assert "respond to you by 11 April 2018" in posted.thread_posts[0].text
+    assert "respond to you by 11th April 2018" in posted.thread_posts[0].text
     run(dctx, f"approve {reference}", user=APPROVER)
     run(dctx, f"sent {reference}", user=DRAFTER)
     case = case_row(dctx, reference)
@@ -242,7 +245,7 @@ def test_review_letters_on_an_internal_review_case(dctx) -> None:
     assert review.startswith("IR2018/")
     ack = run(dctx, f"draft {review} review-acknowledgement date:2018-03-21", user=DRAFTER)
     assert f"internal review of our response to your request {original}" in ack.thread_posts[0].text
-    assert "outcome by 19 April 2018" in ack.thread_posts[0].text
+    assert "outcome by 19th April 2018" in ack.thread_posts[0].text
     run(dctx, f"answer {review} outcome upheld", user=DRAFTER)
     outcome = run(dctx, f"draft {review} review-outcome date:2018-04-12", user=DRAFTER)
     assert "review-outcome" in outcome.thread_posts[0].attachments[0].filename

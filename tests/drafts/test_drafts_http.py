@@ -92,6 +92,8 @@ def test_the_draft_thread_from_first_version_to_sent(bot) -> None:
     run(bot.ctx, f"answer {REF} 1 88", user=DRAFTER)
     run(bot.ctx, f"answer {REF} 2 {Q2_COST}", user=DRAFTER)
     run(bot.ctx, f"exempt {REF} s12 Q2 Q3", user=DRAFTER)
+    run(bot.ctx, f"answer {REF} hours 1,144 records at 3 minutes each = 57 hours", user=DRAFTER)
+    run(bot.ctx, f"answer {REF} advice You could ask for the Outcome 21 total only.", user=DRAFTER)
     run(bot.ctx, f"exempt {REF} remove s12 Q3", user=DRAFTER)
 
     # -- the first version, posted into the case thread with its files ----------------------------------------
@@ -183,6 +185,36 @@ def test_the_draft_thread_from_first_version_to_sent(bot) -> None:
     assert (final.responded, final.response_outcome, final.review_request_by) == (
         date(2018, 3, 8), "part", date(2018, 5, 8))
     bot.standin.wait_for("chat.update", where=lambda c: c.args.get("ts") == card_ts and "responded" in c.args["text"])
+
+    # -- the disclosure-log version, from the button after Mark as sent ------------------------------------
+    assert buttons(sent) == {"draft_disclosure_log": f"{REF} v3"}
+    click(bot, "draft_disclosure_log", f"{REF} v3", user=DRAFTER, message=sent, key="log")
+    thread_post(bot, card_ts, "Disclosure-log version of v3 of FOI2018/00001")
+    for form in ("Word", "HTML", "Markdown"):
+        bot.standin.wait_for("files.completeUploadExternal",
+                             where=lambda c, form=form: f"disclosure-log version ({form})" in c.args.get("files", ""))
+
+
+def test_a_document_shared_in_the_thread_with_annex_becomes_an_annex(bot) -> None:
+    card_ts = register_seed_case(bot)
+    bot.standin.files["F0PDF"] = b"%PDF-1.4 the force's policy"
+    shared = {"id": "F0PDF", "name": "sexting-policy.pdf", "title": "sexting-policy.pdf",
+              "url_private_download": f"{bot.standin.url}/files/F0PDF/sexting-policy.pdf"}
+    bot.sender.event({"type": "message", "subtype": "file_share", "channel": TEAM_CHANNEL, "user": DRAFTER,
+                      "ts": "1800000009.000100", "thread_ts": card_ts, "text": "annex: Police action on sexting",
+                      "files": [shared]}, event_id="EvFile1")
+    told = thread_post(bot, card_ts, "is enclosed as Annex A of FOI2018/00001")
+    assert "Police action on sexting" in told.args["text"]
+    download = bot.standin.wait_for("file_download")[0]
+    assert download.headers["authorization"] == "Bearer xoxb-test-token"
+    reply = run(bot.ctx, f"annex {REF}", user=DRAFTER)
+    assert "Annex A – Police action on sexting (sexting-policy.pdf)" in reply.text
+    bot.sender.event({"type": "message", "subtype": "file_share", "channel": TEAM_CHANNEL, "user": DRAFTER,
+                      "ts": "1800000010.000100", "thread_ts": card_ts, "text": "annex",
+                      "files": [{"id": "F0BAD", "name": "x.pdf", "url_private_download": "https://evil.example/x.pdf"}]},
+                     event_id="EvFile2")
+    bot.standin.wait_for("chat.postEphemeral", where=lambda c: "not on Slack, so it was not enclosed" in c.args["text"])
+    assert len(bot.standin.calls_to("file_download")) == 1
 
 
 def test_draft_response_button_on_the_case_card(bot) -> None:

@@ -10,40 +10,37 @@ from datetime import date
 import pytest
 from docx import Document
 
-from commands.rules import exemptions
 from commands.rules.clock import ClockFacts
-from commands.rules.letter_context import LetterInputs, build_context, question_key, question_keys
-from commands.rules.letters import (
-    CATALOGUE,
-    LetterError,
+from commands.rules.letters import exemptions
+from commands.rules.letters.catalogue import CATALOGUE, find_template
+from commands.rules.letters.context import LetterInputs, build_context, question_key, question_keys
+from commands.rules.letters.docx_letter import letter_to_docx
+from commands.rules.letters.exemption_list import EXEMPTIONS as KNOWN
+from commands.rules.letters.law import cost_limit
+from commands.rules.letters.organisation import DEFAULT_PROFILE_PATH, OrganisationProfile, load_profile
+from commands.rules.letters.render import LetterError, open_markers, render_letter, tidy
+from commands.rules.letters.text_forms import (
     blocks,
-    cost_limit,
     fence_tables,
-    find_template,
-    letter_to_docx,
-    long_date,
-    open_markers,
-    ordinal_date,
-    render_letter,
     split_messages,
     split_sections,
     summarise_changes,
     table_rows,
-    tidy,
     to_markdown,
     to_plain_text,
     to_slack_mrkdwn,
 )
-from commands.rules.organisation import DEFAULT_PROFILE_PATH, OrganisationProfile, load_profile
+from commands.rules.letters.wording import long_date, ordinal_date
 from commands.rules.result_table import table_lines
-from tests.drafts.conftest import Q2_COST, Q3_COST, SEED_QUESTIONS, SEED_REQUEST
+from tests.drafts.conftest import Q2_COST, Q3_COST, SEED_QUESTIONS, SEED_REQUEST, TEST_PROFILE
 
-PROFILE = load_profile(DEFAULT_PROFILE_PATH)
+PROFILE = load_profile(TEST_PROFILE)
+EXAMPLE = load_profile(DEFAULT_PROFILE_PATH)
 RECEIVED = date(2018, 2, 9)
 LETTER = date(2018, 3, 8)
 EXEMPTIONS = {"foia": [("s31(1)(a)", ""), ("s40(2)", "4a")], "eir": [("reg 12(5)(a)", ""), ("13", "")],
               "foisa": [("s35", ""), ("38(1)(b)", "")], "sar": []}
-NOTES = {"hours": "150", "fee": "25.50", "clarify": "Which years do you mean?", "outcome": "upheld",
+NOTES = {"hours": "5,000 records at 2 minutes each = 167 hours", "advice": "You could ask for one year only.", "fee": "25.50", "clarify": "Which years do you mean?", "outcome": "upheld",
          "findings": "The original decision was correct.", "reasons": "The records are held as free text."}
 
 
@@ -118,14 +115,14 @@ def test_an_older_profile_without_the_new_letter_fields_still_loads(tmp_path) ->
     path.write_text("\n".join(kept), encoding="utf-8")
     profile = load_profile(path)
     assert profile.sign_off == "Yours sincerely" and profile.regulator.complaint_url == ""
-    assert "<https://ico.org.uk>" in render("response", profile=profile)  # falls back to the website
+    assert "website at https://ico.org.uk or contact" in render("response", profile=profile)  # the website
 
 
 def test_the_seed_letter_in_the_seeds_order() -> None:
     """FOI2018/00739: reference, received date, the request quoted, cost limit, answers, caveat, review by
     8 May 2018 (two months from the 8 March letter), the ICO's details -- in the order the real letter has."""
     text = render("response", exemptions=[("s12", "2"), ("s12", "3"), ("s12", "4")],
-                  answers={"1": "88", "2": Q2_COST, "3": Q3_COST})
+                  answers={"1": "88", "2": Q2_COST, "3": Q3_COST, "hours": NOTES["hours"], "advice": NOTES["advice"]})
     order = [
         "Our Ref: FOI2018/00739",
         "REQUEST UNDER THE FREEDOM OF INFORMATION ACT 2000 Ref No: FOI2018/00739",
@@ -141,7 +138,7 @@ def test_the_seed_letter_in_the_seeds_order() -> None:
         "**Q4** – As detailed above, we cannot provide this information within the cost limit.",
         "un-audited snapshot",
         "Yours sincerely",
-        "should reach us by 8 May 2018",
+        "should reach us by 8th May 2018",
         "Information Commissioner",
         "https://ico.org.uk/concerns/",
         "0303 123 1113",
@@ -162,7 +159,7 @@ def test_unanswered_questions_are_marked_and_parts_need_answers_of_their_own() -
 
 def test_answers_for_questions_the_case_does_not_have_are_listed_after_the_others() -> None:
     single = [{"number": "1", "text": SEED_REQUEST, "parts": []}]
-    text = render("response", questions=single, answers={"1": "88", "3": Q3_COST, "2": Q2_COST},
+    text = render("response", questions=single, answers={"1": "88", "3": Q3_COST, "2": Q2_COST, **NOTES},
                   exemptions=[("s12", "4")])
     assert open_markers(text) == []
     assert text.index("**Q1**") < text.index("**Q2**") < text.index("**Q3**") < text.index("**Q4**")
@@ -195,12 +192,12 @@ def test_the_word_letter_has_the_letterhead_date_reference_and_headings() -> Non
     letterhead = paragraphs[0]
     assert letterhead.alignment == 2  # right
     assert letterhead.runs[0].bold and letterhead.runs[0].text == PROFILE.signatory.name
-    assert "Telephone: 01707 354000" in letterhead.text
+    assert "Telephone: 01234 842547" in letterhead.text
     assert paragraphs[1].text == "8th March 2018" and paragraphs[2].text == "Our Ref: FOI2018/00739"
     heading = next(p for p in paragraphs if p.text == "Response")
-    assert heading.runs[0].bold
+    assert heading.style.name == "Heading 1"
     quote = next(p for p in paragraphs if "How many times in total" in p.text)
-    assert quote.runs[0].italic and quote.paragraph_format.left_indent
+    assert quote.runs[0].italic and quote.style.name == "List Number"
     answer = next(p for p in paragraphs if p.text.startswith("Q1 – 88"))
     assert answer.runs[0].bold and answer.runs[0].text == "Q1"
     assert document.core_properties.title == "FOI2018/00739 Response"
@@ -222,19 +219,19 @@ def test_british_dates() -> None:
 
 def test_dates_come_from_the_clock() -> None:
     fees = render("fees-notice")
-    assert "that is by 7 June 2018" in fees  # three months beginning with 8 March 2018 (FOIA s.9(2))
+    assert "that is by 7th June 2018" in fees  # three months beginning with 8 March 2018 (FOIA s.9(2))
     # 60 working days after the notice (EIR reg 8(5)), past Easter and the two May bank holidays.
-    assert "60 working days after the date of this notice (regulation 8(5)), that is by 7 June 2018" in render(
+    assert "60 working days after the date of this notice (regulation 8(5)), that is by 7th June 2018" in render(
         "fees-notice", "eir")
-    assert "respond by 9 March 2018" in render("acknowledgement")
-    assert "respond to you by 11 April 2018" in render("extension", letter_date=date(2018, 3, 1))
+    assert "respond by 9th March 2018" in render("acknowledgement")
+    assert "respond to you by 11th April 2018" in render("extension", letter_date=date(2018, 3, 1))
     extended = build_context(inputs("extension", extended_until=date(2018, 3, 30)), PROFILE)
     assert extended.extended_until == date(2018, 3, 30)
     review = render("review-acknowledgement")
-    assert "by 19 April 2018 (20 working days)" in review and "no later than 18 May 2018" in review  # Easter skipped
-    assert "that is by 18 April 2018" in render("review-acknowledgement", "foisa")  # no Easter Monday in Scotland
-    assert "should reach us by 8 May 2018" in render("response")
-    assert "should reach us by 8 May 2018" in render("refusal")
+    assert "by 19th April 2018 (20 working days)" in review and "no later than 18th May 2018" in review  # Easter skipped
+    assert "that is by 18th April 2018" in render("review-acknowledgement", "foisa")  # no Easter Monday in Scotland
+    assert "should reach us by 8th May 2018" in render("response")
+    assert "should reach us by 8th May 2018" in render("refusal")
 
 
 def test_cost_limits_follow_the_authority_type_and_the_regime() -> None:
@@ -245,14 +242,14 @@ def test_cost_limits_follow_the_authority_type_and_the_regime() -> None:
     assert cost_limit("foisa", 450, 18).hours == 40  # £600 at £15 an hour (Scottish Fees Regulations)
     eir = render("cost-limit", "eir")
     assert "manifestly unreasonable under regulation 12(4)(b)" in eir and "regulation 9" in eir
-    assert "would take 150 hours" in render("cost-limit")
-    assert open_markers(render("cost-limit", answers={})) == ["hours"]
+    assert "would take 167 hours: 5,000 records at 2 minutes each = 167 hours." in render("cost-limit")
+    assert open_markers(render("cost-limit", answers={})) == ["hours", "advice"]
 
 
 def test_refusal_explains_each_exemption_and_the_public_interest() -> None:
     text = render("refusal")
-    assert "Section 31(1)(a) – Law enforcement" in text and "harm-based qualified exemption" in text
-    assert "Section 40(2) – Personal information (third parties)** (Q4a)" in text
+    assert "### Section 31(1)(a) – Law enforcement" in text and "Section 31(1)(a) is a prejudice-based qualified exemption" in text
+    assert "### Section 40(2) – Personal information (third parties) (Q4a)" in text
     assert text.count("**Public interest test**") == 1  # s.40(2) is absolute: no test
     assert "refusal notice under section 17(1)" in text
     custom = render("refusal", answers={**NOTES, "pit": "Our own balance of the arguments."})
@@ -261,9 +258,9 @@ def test_refusal_explains_each_exemption_and_the_public_interest() -> None:
 
 
 def test_neither_confirm_nor_deny_cites_the_ncnd_provisions() -> None:
-    assert "by virtue of section 31(3) and section 40(5B)" in render("ncnd")
-    assert "regulation 12(6) and regulation 13(5A)" in render("ncnd", "eir")
-    assert "under section 18(1) of FOISA" in render("ncnd", "foisa")
+    assert "by virtue of section 31(3) and section 40(5)(b)(i) of the Act" in render("ncnd")  # before 25 May 2018
+    assert "regulation 12(6) and regulation 13(5)(a)" in render("ncnd", "eir")
+    assert "given as section 18(1) allows" in render("ncnd", "foisa")
 
 
 def test_review_outcome_words() -> None:
@@ -277,7 +274,7 @@ def test_exemptions_are_read_as_people_type_them() -> None:
     assert exemptions.canonical("S.40 (2)") == "40(2)"
     assert exemptions.canonical("reg 12(4)a") == "12(4)(a)"
     assert exemptions.find("foia", "section 40(2)")[1] == "40(2)"
-    assert exemptions.find("foia", "s31(1)(a)(b)") == (exemptions.EXEMPTIONS["foia"]["31"], "31(1)(a)(b)")
+    assert exemptions.find("foia", "s31(1)(a)(b)") == (KNOWN["foia"]["31"], "31(1)(a)(b)")
     assert exemptions.find("eir", "Regulation 12(5)(b)")[0].title == "The course of justice and inquiries"
     assert exemptions.find("foisa", "s38(1)(b)")[0].kind == "absolute"
     assert exemptions.find("foia", "22a")[1] == "22A"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from docx import Document
 
-from tests.drafts.conftest import APPROVER, DRAFTER, Q2_COST, Q3_COST
+from tests.drafts.conftest import APPROVER, DRAFTER, Q2_COST, Q3_COST, TEST_PROFILE
 
 ROOT = Path(__file__).resolve().parents[2]
 REF = "FOI2018/00001"
@@ -36,7 +36,7 @@ REASONS = ("Due to the way the crime details are recorded on our Crime Informati
 def environment(workdir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FOI_", "DATABASE_URL", "DATA_URL"))}
     env.update({"DATABASE_URL": f"sqlite:///{workdir / 'foi.sqlite3'}", "DATA_URL": f"sqlite:///{workdir / 'a.sqlite3'}",
-                "XDG_DATA_HOME": str(workdir / "xdg"), "FOI_APPROVERS": APPROVER})
+                "XDG_DATA_HOME": str(workdir / "xdg"), "FOI_APPROVERS": APPROVER, "FOI_ORG_PROFILE": str(TEST_PROFILE)})
     return env
 
 
@@ -58,6 +58,8 @@ def test_the_seed_case_end_to_end(tmp_path: Path) -> None:
         f"/foi answer {REF} 2 {Q2_COST}",
         f"/foi answer {REF} 3 {Q3_COST}",
         f"/foi exempt {REF} s12 Q2 Q3 Q4",
+        f"/foi answer {REF} hours 1,144 crime reports to read at 3 minutes each = 57 hours",
+        f"/foi answer {REF} advice If you ask only for the number of Outcome 21s, we can answer within the limit.",
         f"/foi answer {REF} reasons {REASONS}",
         f"/foi draft {REF} response date:2018-03-08",
         f"/foi approve {REF}",  # the drafter is not an approver
@@ -98,7 +100,7 @@ def test_the_seed_case_end_to_end(tmp_path: Path) -> None:
         "Q4 – As detailed above",
         "un-audited snapshot",
         "Yours sincerely",
-        "should reach us by 8 May 2018",
+        "should reach us by 8th May 2018",
         "Information Commissioner",
         "0303 123 1113",
     ]
@@ -114,11 +116,24 @@ def test_the_seed_case_end_to_end(tmp_path: Path) -> None:
     assert written.returncode == 0 and f"wrote {out_file}" in written.stdout
     document = Document(io.BytesIO(out_file.read_bytes()))
     body = "\n".join(p.text for p in document.paragraphs)
-    assert "Our Ref: FOI2018/00001" in body and "Q1 – 88" in body and "8 May 2018" in body
+    assert "Our Ref: FOI2018/00001" in body and "Q1 – 88" in body and "8th May 2018" in body
 
     fresh = cli([REF, "--template", "acknowledgement", "--format", "txt"], tmp_path)
-    assert "We will therefore respond by 9 March 2018." in fresh.stdout
+    assert "We will therefore respond by 9th March 2018." in fresh.stdout
     assert "8th March 2018" in fresh.stdout  # a fresh letter is dated the response date
+    dated = cli([REF, "--template", "acknowledgement", "--date", "2018-02-12", "--format", "txt"], tmp_path)
+    assert dated.returncode == 0 and dated.stdout.split("Our Ref")[0].rstrip().endswith("12th February 2018")
+    assert cli([REF, "--date", "2018-13-01"], tmp_path).returncode == 2
+
+    published = cli([REF, "--disclosure-log", "--format", "html"], tmp_path)
+    assert published.returncode == 0, published.stderr
+    page = published.stdout
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="en-GB">' in page
+    assert "<h1>REQUEST UNDER THE FREEDOM OF INFORMATION ACT 2000 Ref No: FOI2018/00001</h1>" in page
+    assert '<a href="https://ico.org.uk/concerns/">https://ico.org.uk/concerns/</a>' in page
+    log_docx = tmp_path / "log.docx"
+    assert cli([REF, "--disclosure-log", "--format", "docx", "--out", str(log_docx)], tmp_path).returncode == 0
+    assert Document(io.BytesIO(log_docx.read_bytes())).core_properties.subject == "Response (disclosure log)"
 
 
 def test_the_cli_says_what_is_wrong(tmp_path: Path) -> None:
@@ -131,3 +146,17 @@ def test_the_cli_says_what_is_wrong(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "`sonnet` is not a letter template" in bad.stderr
     unanswered = cli(["FOI2018/00001", "--format", "txt"], tmp_path)
     assert unanswered.returncode == 0 and "[ANSWER NEEDED: Q1]" in unanswered.stdout
+    not_approved = cli(["FOI2018/00001", "--disclosure-log"], tmp_path)
+    assert not_approved.returncode == 2 and "has no approved letter yet" in not_approved.stderr
+
+
+def test_profile_check_says_what_is_missing(tmp_path: Path) -> None:
+    env = {**environment(tmp_path)}
+    env.pop("FOI_ORG_PROFILE")
+    example = subprocess.run([sys.executable, "-m", "bot", "profile", "check"], capture_output=True, text=True,
+                             env=env, cwd=tmp_path, timeout=120)
+    assert example.returncode == 1 and "drafts are marked EXAMPLE PROFILE" in example.stdout
+    assert "  - name: still the example's ('Example Constabulary')" in example.stdout
+    ready = subprocess.run([sys.executable, "-m", "bot", "profile", "check"], capture_output=True, text=True,
+                           env=environment(tmp_path), cwd=tmp_path, timeout=120)
+    assert ready.returncode == 0 and "is ready: Hertfordshire Constabulary" in ready.stdout

@@ -93,6 +93,12 @@ def test_not_a_request_button(bot) -> None:
     bot.sender.event(message_event(REQUEST), event_id="EvB")
     [proposal] = bot.standin.wait_for("chat.postMessage")
     proposal_id = next(e["value"] for b in proposal.args["blocks"] if b["type"] == "actions" for e in b["elements"])
+
+    def reply_recorded() -> bool:  # the listener stores the reply's ts just after posting it
+        with session_scope(bot.ctx.engine) as session:
+            return bool(session.get(IntakeProposal, int(proposal_id)).reply_ts)
+
+    assert wait_until(reply_recorded)
     click(bot, "intake_dismiss", proposal_id)
     [update] = bot.standin.wait_for("chat.update")
     assert "Marked as not a request" in update.args["text"]

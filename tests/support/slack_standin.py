@@ -161,13 +161,13 @@ class SlackStandIn:
             self._send(request, 200, b"OK - " + str(len(body)).encode(), "text/plain")
             return
         if path.startswith("/files/"):
-            key = path.rsplit("/", 1)[-1]
+            file_id = path.split("/")[2]  # /files/<id> or /files/<id>/<name>
             with self._lock:
-                self.calls.append(Call("file_download", {"key": key}, headers, body))
+                self.calls.append(Call("file_download", {"key": file_id, "file_id": file_id}, headers, body))
+                data = self.files.get(file_id)
             if not headers.get("authorization", "").startswith("Bearer xoxb-"):
                 self._send(request, 302, b"", "text/html")  # Slack redirects to a login page without a token
                 return
-            data = self.files.get(key)
             self._send(request, 200 if data is not None else 404, data or b"not found", "application/octet-stream")
             return
         if path.startswith("/response/"):

@@ -12,13 +12,16 @@ import json
 import logging
 import re
 from typing import Any
+from urllib.parse import urlparse
 
 from slack_sdk import WebClient
 
+from bot.slack.files import SLACK_FILE_HOSTS, download
 from bot.slack.listeners import intake
 from bot.slack.listeners.intake import run_clicked
 from bot.slack.routes import Routes, SlackJob, tell
-from commands.base import CommandError
+from commands.base import CommandError, Reply
+from commands.disclosure import DISCLOSURE_ACTION
 from commands.drafts import (
     APPROVE_ACTION,
     CASE_DRAFT_ACTION,
@@ -31,8 +34,9 @@ from commands.drafts import (
     request_changes,
     save_edited_draft,
 )
+from commands.enclosures import add_upload
 from commands.markup import user_ref
-from commands.rules.letters import tidy
+from commands.rules.letters.render import tidy
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +148,47 @@ def _where(body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+_ENCLOSE = re.compile(r"^\s*(?:annex|enclose)\b[\s:–-]*(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def enclose_shared_files(job: SlackJob, event: dict[str, Any], reference: str) -> bool:
+    """A message in the case thread saying "annex: TITLE" (or "enclose …") with files: each file becomes the
+    next annex of the letter. Other messages with files are left to the other handlers."""
+    ctx = job.ctx
+    match = _ENCLOSE.match(event.get("text") or "")
+    user = event.get("user", "")
+    if match is None or not ctx.is_team_member(user):
+        return False
+    title = match.group(1).strip() or None
+    allowed = SLACK_FILE_HOSTS | {urlparse(ctx.settings.slack_api_url).hostname or ""}
+    for shared in event.get("files") or []:
+        url = shared.get("url_private_download") or shared.get("url_private")
+        if not url:
+            continue
+        if (urlparse(url).hostname or "") not in allowed:
+            job.out.reply(Reply.error("That file is not on Slack, so it was not enclosed."), user=user,
+                          channel=event.get("channel"), thread_ts=event.get("thread_ts"))
+            continue
+        try:
+            content = download(url, job.client.token or "", allowed_hosts=frozenset(allowed))
+            reply = add_upload(ctx, reference, filename=shared.get("name") or "document", content=content,
+                               title=title or shared.get("title"), user=user, source_ts=event.get("ts"))
+        except CommandError as exc:
+            reply = Reply.error(exc.problem)
+        except (ValueError, OSError) as exc:
+            log.warning("shared file not enclosed (%s)", type(exc).__name__)
+            reason = f" ({exc})" if isinstance(exc, ValueError) else ""
+            reply = Reply.error(f"Slack would not give me {shared.get('name') or 'the file'}{reason}: nothing was "
+                                "enclosed.")
+        job.out.reply(reply, user=user, channel=event.get("channel"), thread_ts=event.get("thread_ts"))
+    return True
+
+
+def disclosure_clicked(job: SlackJob) -> None:
+    reference, _version = parse_value(job.body["actions"][0]["value"])
+    run_clicked(job, f"disclosure {reference}")
+
+
 def retire_buttons(job: SlackJob, note: str) -> None:
     """Replace the clicked message's buttons with who did what, so nobody approves or sends twice."""
     message = job.body.get("message") or {}
@@ -213,6 +258,8 @@ def check_edit(body: dict[str, Any]) -> dict[str, str] | None:
 def register(routes: Routes) -> None:
     if handle_thread_reply not in intake.THREAD_REPLY_HANDLERS:
         intake.THREAD_REPLY_HANDLERS.append(handle_thread_reply)
+    if enclose_shared_files not in intake.THREAD_FILE_HANDLERS:
+        intake.THREAD_FILE_HANDLERS.append(enclose_shared_files)
     ctx = routes.ctx
 
     def changes_clicked(body: dict[str, Any], client: WebClient) -> None:
@@ -233,6 +280,7 @@ def register(routes: Routes) -> None:
 
     routes.action(APPROVE_ACTION, approve_clicked)
     routes.action(SENT_ACTION, sent_clicked)
+    routes.action(DISCLOSURE_ACTION, disclosure_clicked)
     routes.action(REGENERATE_ACTION, draft_clicked)
     routes.action(CASE_DRAFT_ACTION, draft_clicked)
     routes.action(CHANGES_ACTION, fast=changes_clicked)

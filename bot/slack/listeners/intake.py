@@ -49,9 +49,16 @@ IGNORED_SUBTYPES = {"bot_message", "message_changed", "message_deleted", "channe
                     "channel_archive", "channel_unarchive", "group_join", "group_leave", "ekm_access_denied",
                     "reminder_add", "tombstone"}
 
+#: Called for a reply in a case thread that carries files: (job, event, reference) -> True when it dealt with
+#: the message (the drafts family encloses documents as annexes).
+THREAD_FILE_HANDLERS: list[Callable[..., bool]] = []
+
 #: Called for a reply in a case thread that is neither a review request nor a clarification:
 #: (ctx, reference, user, text, ts, now) -> Reply | None. The drafts family registers itself here.
 THREAD_REPLY_HANDLERS: list[Callable[..., Reply | None]] = []
+#: Called for a reply in a case thread that carries files: (ctx, surface, client, event, reference) -> True when
+#: it dealt with the message (the drafts family encloses documents as annexes).
+THREAD_FILE_HANDLERS: list[Callable[..., bool]] = []
 
 
 def message_text(event: dict[str, Any]) -> str:
@@ -165,6 +172,8 @@ def on_message(job: SlackJob) -> None:
 
 def _follow_up_in_thread(job: SlackJob, event: dict[str, Any], reference: str, status: str, text: str, day: Any,
                          when: datetime) -> None:
+    if event.get("files") and any(handler(job, event, reference) for handler in THREAD_FILE_HANDLERS):
+        return
     kind = classify_follow_up(text)
     channel, thread_ts = event["channel"], event["thread_ts"]
     if kind == "internal_review" and status in (CaseStatus.RESPONDED, CaseStatus.CLOSED):

@@ -7,6 +7,7 @@ a letter months later.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -15,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from commands.rules.small_numbers import DisclosureRule
 
-DEFAULT_PROFILE_PATH = Path(__file__).resolve().parent.parent.parent / "templates" / "organisation.example.toml"
+DEFAULT_PROFILE_PATH = Path(__file__).resolve().parents[3] / "templates" / "organisation.example.toml"
 
 
 DEFAULT_DATA_CAVEAT = (
@@ -95,6 +96,13 @@ class OrganisationProfile(BaseModel):
     # Small-number protection in letters and disclosed tables (commands/rules/small_numbers.py).
     small_number_threshold: int = Field(default=4, ge=0, le=100)
     small_number_wording: str = "fewer than 5"
+    # How letters look: one date style throughout, the marking in the Word header and footer, how a
+    # statistics period is worded ("{start}" and "{end}" in the date style).
+    date_style: Literal["ordinal", "plain"] = "ordinal"
+    protective_marking: str = "OFFICIAL"
+    period_wording: str = "{start} to {end}"
+    # True only in the shipped example: every draft is then marked EXAMPLE PROFILE and cannot be approved.
+    example: bool = False
 
     @property
     def disclosure_rule(self) -> DisclosureRule:
@@ -107,6 +115,41 @@ class OrganisationProfile(BaseModel):
     @property
     def cost_limit_hours(self) -> int:
         return 24 if self.authority_type == "central-government" else 18
+
+
+#: What gives the shipped example away when someone copies it without changing it.
+EXAMPLE_NAME = "Example Constabulary"
+_EXAMPLE_DOMAIN = re.compile(r"(^|[@./])example\.", re.IGNORECASE)
+
+
+def profile_problems(profile: OrganisationProfile) -> list[str]:
+    """Why letters made with this profile must not go out: it is the shipped example, or a value a letter
+    needs is blank. Empty when the profile is ready. Pure (the file was read by ``load_profile``)."""
+    problems: list[str] = []
+    if profile.example:
+        problems.append("it is the shipped example (example = true): copy templates/organisation.example.toml, "
+                        "put in your organisation's details, delete the line `example = true` and point "
+                        "FOI_ORG_PROFILE at the copy")
+    if profile.name.strip() == EXAMPLE_NAME or profile.short_name.strip() == EXAMPLE_NAME:
+        problems.append(f"name: still the example's ({EXAMPLE_NAME!r})")
+    for field in ("email", "website"):
+        if _EXAMPLE_DOMAIN.search(getattr(profile, field)):
+            problems.append(f"{field}: still the example's ({getattr(profile, field)})")
+    required = {
+        "name": profile.name, "short_name": profile.short_name, "unit": profile.unit, "telephone": profile.telephone,
+        "email": profile.email, "signatory.name": profile.signatory.name, "signatory.title": profile.signatory.title,
+        "review_paragraph": profile.review_paragraph, "complaint_paragraph": profile.complaint_paragraph,
+        "regulator.name": profile.regulator.name, "regulator.telephone": profile.regulator.telephone,
+        "regulator.website": profile.regulator.website, "sign_off": profile.sign_off,
+    }
+    problems.extend(f"{name}: empty" for name, value in required.items() if not value.strip())
+    if not [line for line in profile.address if line.strip()]:
+        problems.append("address: empty")
+    if (profile.country == "scotland" or profile.default_regime == "foisa") and profile.scottish_regulator is None:
+        problems.append("scottish_regulator: missing, and FOISA letters name the Scottish Information Commissioner")
+    if "{start}" not in profile.period_wording or "{end}" not in profile.period_wording:
+        problems.append("period_wording: must contain {start} and {end}")
+    return problems
 
 
 class ProfileError(ValueError):

@@ -15,17 +15,23 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from commands.rules import exemptions as known_exemptions
-from commands.rules.clock import ClockError, ClockFacts, compute_deadlines
-from commands.rules.letters import CATALOGUE, LAW, LetterError, cost_limit, fence_tables, join_and, marker
-from commands.rules.organisation import OrganisationProfile
+from commands.rules.clock import ClockError, ClockFacts, compute_deadlines, working_days_overdue
+from commands.rules.letters import exemptions as known_exemptions
+from commands.rules.letters.catalogue import CATALOGUE
+from commands.rules.letters.cost_estimate import CostEstimate, read_estimate
+from commands.rules.letters.figures import LetterTable, table_block
+from commands.rules.letters.law import LAW, cost_limit
+from commands.rules.letters.organisation import OrganisationProfile, profile_problems
+from commands.rules.letters.render import EXAMPLE_BANNER, LetterError, marker
+from commands.rules.letters.text_forms import fence_tables
+from commands.rules.letters.wording import format_date, join_and
 
 #: Answer keys that are not question numbers: the case-specific paragraphs a letter may need.
 NOTE_KEYS: dict[str, str] = {
     "reasons": "the case's own explanation (why the cost limit is exceeded, why an exemption applies)",
     "pit": "the public interest arguments, replacing the standard wording",
-    "advice": "advice and assistance for a cost-limit refusal (replaces the standard wording)",
-    "hours": "the hours estimate for a cost-limit refusal, e.g. 150 or 'about 186 hours (3,715 records)'",
+    "advice": "advice and assistance for a cost-limit refusal: how the request could be narrowed to fall within the limit",
+    "hours": "the cost estimate for a cost-limit refusal: activities and hours, e.g. '1,144 records at 3 minutes each = 57 hours'",
     "fee": "the fee in a fees notice, e.g. 25.50",
     "clarify": "what the requester must clarify",
     "outcome": "the internal review outcome: upheld, partly or overturned",
@@ -34,7 +40,7 @@ NOTE_KEYS: dict[str, str] = {
 
 #: Notes a letter cannot do without; missing ones become markers.
 REQUIRED_NOTES: dict[str, tuple[str, ...]] = {
-    "cost-limit": ("hours",),
+    "cost-limit": ("hours", "advice"),
     "fees-notice": ("fee",),
     "clarification": ("clarify",),
     "review-outcome": ("outcome",),
@@ -61,20 +67,26 @@ _OUTCOME_SENTENCES = {
     "overturned": "The review has not upheld the original decision, as explained below.",
 }
 
-DEFAULT_ADVICE = (
-    "You may wish to narrow your request so that it can be answered within the limit, for example by reducing the "
-    "period it covers or the number of questions, or by asking only for information that can be extracted "
-    "without reading individual records. A refined request will be treated as a new request."
-)
-
+#: The balance sentences (FOIA s.2(2)(b) and s.2(1)(b); EIR reg 12(1)(b) with the reg 12(2) presumption;
+#: FOISA s.2(1)(b)): one for withholding, one for neither confirming nor denying.
 _BALANCE = {
     "foia": "Having weighed these factors, we consider that the public interest in maintaining the exemption "
-    "outweighs the public interest in disclosure.",
+    "outweighs the public interest in disclosure (section 2(2)(b)).",
     "eir": "Having weighed these factors, and taking into account the presumption in favour of disclosure in "
     "regulation 12(2), we consider that the public interest in maintaining the exception outweighs the "
-    "public interest in disclosure.",
+    "public interest in disclosure (regulation 12(1)(b)).",
     "foisa": "Having weighed these factors, we consider that the public interest in disclosing the information "
     "is outweighed by that in maintaining the exemption (section 2(1)(b)).",
+}
+_NCND_BALANCE = {
+    "foia": "Having weighed these factors, we consider that the public interest in maintaining the exclusion of "
+    "the duty to confirm or deny outweighs the public interest in confirming or denying whether the information "
+    "is held (section 2(1)(b)).",
+    "eir": "Having weighed these factors, and taking into account the presumption in favour of disclosure in "
+    "regulation 12(2), we consider that confirming or denying whether the information exists and is held would "
+    "not be in the public interest (regulation 12(6)).",
+    "foisa": "Having weighed these factors, we consider that revealing whether the information exists or is held "
+    "would be contrary to the public interest (section 18(1)(a)).",
 }
 
 _KEY_PREFIX = re.compile(r"^(?:question|q)\s*\.?\s*", re.IGNORECASE)
@@ -125,6 +137,11 @@ class LetterInputs:
     review_facts: ClockFacts | None = None
     review_requested: date | None = None
     extended_until: date | None = None
+    figures: Mapping[str, Sequence[LetterTable]] = field(default_factory=dict)
+    annexes: Sequence[Mapping[str, str]] = ()
+    requester_name: str | None = None
+    requester_address: str | None = None
+    language: str = "en"
 
 
 @dataclass
@@ -135,6 +152,8 @@ class LetterContext:
     outcome: str | None = None
     extended_until: date | None = None
     warnings: list[str] = field(default_factory=list)
+    synthetic: bool = False
+    welsh: bool = False
 
 
 def _date_or_marker(compute: Any, what: str, warnings: list[str]) -> date | str:
@@ -150,29 +169,74 @@ def _date_or_marker(compute: Any, what: str, warnings: list[str]) -> date | str:
 
 
 def _exemption_view(
-    regime: str, exemption: known_exemptions.Exemption, cited: str, questions: list[str]
+    regime: str, exemption: known_exemptions.Exemption, cited: str, questions: list[str], letter_date: date
 ) -> dict[str, Any]:
+    """What a template reads about one exemption, as the law stood on the letter's date."""
     word = exemption.word
+    title = exemption.title_on(letter_date)
+    ncnd = exemption.ncnd_on(letter_date)
     return {
         "section": exemption.section,
         "cited": cited,
-        "title": exemption.title,
-        "label": f"{word.capitalize()} {cited} – {exemption.title}",
-        "cited_label": f"{word} {cited} ({exemption.title})",
+        "title": title,
+        "label": f"{word.capitalize()} {cited} – {title}",
+        "cited_label": f"{word} {cited} ({title})",
         "citation": f"{word} {cited}",
         "covers": exemption.covers,
-        "nature": exemption.nature,
+        "nature": exemption.nature_on(letter_date).replace(f"{word.capitalize()} {exemption.section} ",
+                                                           f"{word.capitalize()} {cited} ", 1),
         "kind": exemption.kind,
         "qualified": exemption.needs_public_interest_test,
-        "against": exemption.against
-        or f"Disclosure would harm the interests that {word} {exemption.section} protects.",
-        "ncnd_citation": exemption.ncnd_citation,
+        "for_disclosure": list(exemption.for_disclosure or known_exemptions.DISCLOSURE_FACTORS),
+        "against": list(exemption.against)
+        or [f"Disclosure would harm the interests that {word} {exemption.section} protects."],
+        "ncnd": ncnd,
+        "ncnd_citation": f"{word} {ncnd}" if ncnd else None,
+        "ncnd_reason": exemption.ncnd_reason
+        or f"Confirming or denying whether the information is held would itself disclose information that "
+        f"{word} {cited} protects.",
+        "ncnd_qualified": exemption.ncnd_has_public_interest_test,
+        "ncnd_for": list(exemption.ncnd_for or known_exemptions.CONFIRMATION_FACTORS),
+        "ncnd_against": list(exemption.ncnd_against)
+        or [f"Confirming or denying would itself cause the harm that {word} {exemption.section} protects against, "
+            "whichever the answer."],
         "questions": questions,
     }
 
 
 def _is_cost(regime: str, exemption: known_exemptions.Exemption) -> bool:
-    return exemption.is_cost_limit or (regime == "eir" and exemption.section == "12(4)(b)")
+    return exemption.is_cost_limit
+
+
+def _estimate(notes: dict[str, Any], limit_hours: int, warnings: list[str], needed: bool) -> CostEstimate | None:
+    """The cost estimate from the ``hours`` note, its problems as warnings; a marker stands in when missing."""
+    typed = notes.get("hours")
+    if not typed or typed.startswith("[" + "ANSWER NEEDED"):
+        if needed:
+            notes["hours"] = marker("hours")
+        return None
+    estimate = read_estimate(typed, limit_hours=limit_hours)
+    warnings.extend(f"Cost estimate: {problem}." for problem in estimate.problems)
+    return estimate
+
+
+def _late_notice(facts: ClockFacts, letter_date: date, regime: str, warnings: list[str]) -> date | None:
+    """The 20th working day when a notice dated ``letter_date`` comes after it (FOIA s.17(1): a refusal or
+    extension notice is due within the time for complying with s.1(1); EIR reg 7(3)), else None."""
+    try:
+        due = compute_deadlines(facts).due
+    except ClockError:
+        return None
+    if due is None or letter_date <= due:
+        return None
+    late = working_days_overdue(due, letter_date, regime)
+    rule = "regulation 7(3)" if regime == "eir" else "section 17(1) and (2)"
+    warnings.append(
+        f"Late: this notice had to be given within 20 working days of receipt, by {due:%-d %B %Y} ({rule}); "
+        f"dated {letter_date:%-d %B %Y} it is {late} working day{'s' if late != 1 else ''} late. The letter "
+        "apologises for the delay; record why on the case."
+    )
+    return due
 
 
 def build_context(inputs: LetterInputs, profile: OrganisationProfile) -> LetterContext:
@@ -187,6 +251,14 @@ def build_context(inputs: LetterInputs, profile: OrganisationProfile) -> LetterC
         raise LetterError(f"there are no letters for the {regime!r} regime")
     warnings: list[str] = []
     org = profile.model_dump()
+    problems = profile_problems(profile)
+    if problems:
+        warnings.append("EXAMPLE PROFILE: this draft cannot be approved until the organisation profile is ready ("
+                        + "; ".join(problems) + "). Run `foi-bot profile check`.")
+    if inputs.language == "cy":
+        warnings.append("This request is in Welsh: under the Welsh Language Standards the reply is due in Welsh. "
+                        "Use the organisation's Welsh template (FOI_TEMPLATE_DIR, *.cy.md.j2) or have the letter "
+                        "translated before it is sent.")
 
     regulator_model = profile.scottish_regulator if regime == "foisa" else profile.regulator
     if regulator_model is None:
@@ -201,23 +273,72 @@ def build_context(inputs: LetterInputs, profile: OrganisationProfile) -> LetterC
         ),
         "complaint": profile.complaint_paragraph_foisa if regime == "foisa" else profile.complaint_paragraph,
     }
+    letter_date = inputs.letter_date
+    cost = cost_limit(regime, profile.cost_limit_pounds, profile.cost_limit_hours)
+
+    # -- exemptions ------------------------------------------------------------------------------------------
+    grouped: dict[tuple[str, str], tuple[known_exemptions.Exemption, list[str]]] = {}
+    for section, question in inputs.exemptions:
+        try:
+            exemption, cited = known_exemptions.find(regime, section)
+        except known_exemptions.UnknownExemption:
+            warnings.append(f"{section} is not a {regime.upper()} provision; it was left out of the letter.")
+            continue
+        if not exemption.in_force_on(letter_date):
+            warnings.append(f"{exemption.short} was not in force on {letter_date:%-d %B %Y}; it was left out of the "
+                            "letter.")
+            continue
+        entry = grouped.setdefault((exemption.section, cited), (exemption, []))
+        if question and f"Q{question}" not in entry[1]:
+            entry[1].append(f"Q{question}")
+    cost_keys: list[str] = []
+    whole_request_cost = False
+    withheld: list[dict[str, Any]] = []
+    exempt_keys: dict[str, dict[str, Any]] = {}
+    for (_section, cited), (exemption, questions) in grouped.items():
+        view = _exemption_view(regime, exemption, cited, sorted(questions, key=lambda q: _natural(q[1:])),
+                               letter_date)
+        if _is_cost(regime, exemption):
+            if not questions:
+                whole_request_cost = True
+            cost_keys.extend(q[1:] for q in questions)
+            for q in questions:
+                exempt_keys.setdefault(q[1:], {"cost": True, "view": view})
+            continue
+        withheld.append(view)
+        for q in questions:
+            exempt_keys.setdefault(q[1:], {"cost": False, "view": view})
+    cost_labels = [f"Q{k}" for k in sorted(set(cost_keys), key=_natural)]
+    if whole_request_cost or not cost_labels:
+        cost_scope = "the information you have requested"
+    else:
+        cost_scope = f"the information requested at {join_and(cost_labels)}"
+    uses_cost_limit = template.name == "cost-limit" or (
+        template.name == "response" and bool(cost_labels or whole_request_cost)
+    )
 
     # -- notes ----------------------------------------------------------------------------------------------
     notes: dict[str, Any] = {key: (inputs.answers.get(key) or "").strip() or None for key in NOTE_KEYS}
     for key in REQUIRED_NOTES.get(template.name, ()):
         if not notes[key]:
             notes[key] = marker(key)
-    hours = notes["hours"] or marker("hours")
-    notes["hours_phrase"] = f"{hours} hours" if re.fullmatch(r"\d+(?:\.\d+)?", hours) else hours
+    if uses_cost_limit:
+        # s.12 refusals state the estimate and always give s.16 advice (FOISA s.15; EIR reg 9).
+        for key in ("hours", "advice"):
+            if not notes[key]:
+                notes[key] = marker(key)
+    estimate = _estimate(notes, cost.hours, warnings, uses_cost_limit)
+    notes["estimate"] = estimate
+    notes["hours_phrase"] = (estimate.hours_text if estimate and estimate.hours is not None
+                             else notes["hours"] or marker("hours"))
 
     # -- dates, all from the clock --------------------------------------------------------------------------
     facts = inputs.facts
-    letter_date = inputs.letter_date
     dates: dict[str, Any] = {"received": inputs.received, "letter": letter_date}
     needs = template.name
     if needs in ("acknowledgement",):
         dates["due"] = _date_or_marker(lambda: compute_deadlines(facts).due, "due date", warnings)
-    if template.records == "response":
+    if template.records in ("response", "extension"):
         dates["review_by"] = _date_or_marker(
             lambda: (
                 compute_deadlines(
@@ -246,6 +367,7 @@ def build_context(inputs: LetterInputs, profile: OrganisationProfile) -> LetterC
         value = _date_or_marker(extended, "extended date", warnings)
         dates["extended_due"] = value
         extended_until = value if isinstance(value, date) else None
+        dates["notice_due"] = _late_notice(facts, letter_date, regime, warnings)
     if needs in ("review-acknowledgement", "review-outcome"):
         requested = inputs.review_requested
         dates["review_requested"] = requested or marker("review request date")
@@ -258,47 +380,35 @@ def build_context(inputs: LetterInputs, profile: OrganisationProfile) -> LetterC
             dates["review_due"] = _date_or_marker(lambda: review().review_due, "review due date", warnings)
             dates["review_max"] = _date_or_marker(lambda: review().review_max, "review outer limit", warnings)
 
-    # -- exemptions ------------------------------------------------------------------------------------------
-    grouped: dict[tuple[str, str], tuple[known_exemptions.Exemption, list[str]]] = {}
-    for section, question in inputs.exemptions:
-        try:
-            exemption, cited = known_exemptions.find(regime, section)
-        except known_exemptions.UnknownExemption:
-            warnings.append(f"{section} is not a {regime.upper()} provision; it was left out of the letter.")
-            continue
-        entry = grouped.setdefault((exemption.section, cited), (exemption, []))
-        if question and f"Q{question}" not in entry[1]:
-            entry[1].append(f"Q{question}")
-    cost_keys: list[str] = []
-    whole_request_cost = False
-    withheld: list[dict[str, Any]] = []
-    exempt_keys: dict[str, dict[str, Any]] = {}
-    for (_section, cited), (exemption, questions) in grouped.items():
-        view = _exemption_view(regime, exemption, cited, sorted(questions, key=lambda q: _natural(q[1:])))
-        if _is_cost(regime, exemption):
-            if not questions:
-                whole_request_cost = True
-            cost_keys.extend(q[1:] for q in questions)
-            for q in questions:
-                exempt_keys.setdefault(q[1:], {"cost": True, "view": view})
-            continue
-        withheld.append(view)
-        for q in questions:
-            exempt_keys.setdefault(q[1:], {"cost": False, "view": view})
-    cost_labels = [f"Q{k}" for k in sorted(set(cost_keys), key=_natural)]
-    if whole_request_cost or not cost_labels:
-        cost_scope = "the information you have requested"
-    else:
-        cost_scope = f"the information requested at {join_and(cost_labels)}"
+    # -- figures ---------------------------------------------------------------------------------------------
+    figures = {key: list(tables) for key, tables in inputs.figures.items() if tables}
+    all_tables = [table for tables in figures.values() for table in tables]
+    caveats_seen: set[str] = {profile.data_caveat.strip()}
+    synthetic = any(table.synthetic for table in all_tables)
+    if synthetic:
+        warnings.append("The figures include SYNTHETIC demonstration data: this draft cannot be approved. Run the "
+                        "query on real data and store it again with `for REF Qn`.")
+    protected = any(table.protected for table in all_tables)
+
+    def figures_text(key: str) -> str:
+        parts = []
+        for table in figures.get(key, []):
+            parts.append(table_block(table))
+            if table.caveat and table.caveat.strip() not in caveats_seen:
+                caveats_seen.add(table.caveat.strip())
+                parts.append(table.caveat.strip())
+        return "\n\n".join(parts)
 
     # -- the response, question by question ------------------------------------------------------------------
     answers = {k: v for k, v in inputs.answers.items() if k not in NOTE_KEYS}
     items: list[dict[str, str]] = []
     visited: set[str] = set()
 
-    def answer_text(text: str) -> str:
-        body = fence_tables(text.strip())
-        return "\n" + body if body.startswith("```") else body
+    def answer_text(key: str) -> str:
+        body = fence_tables(answers[key].strip()) if key in answers else ""
+        tables = figures_text(key)
+        text = "\n\n".join(part for part in (body, tables) if part)
+        return "\n" + text if text.startswith(("```", "**")) else text
 
     def automatic(key: str) -> str:
         info = exempt_keys[key]
@@ -310,13 +420,16 @@ def build_context(inputs: LetterInputs, profile: OrganisationProfile) -> LetterC
         verb = "excepted" if regime == "eir" else "exempt"
         return f"This information is {verb} under {view['citation']} ({view['title']}); see below."
 
+    def has_answer(key: str) -> bool:
+        return key in answers or key in figures
+
     def walk(questions: Sequence[Mapping[str, Any]], prefix: str, covered: bool) -> None:
         for question in questions or []:
             key = prefix + _part_key(question.get("number", ""))
             visited.add(key)
             parts = question.get("parts") or []
-            if key in answers:
-                items.append({"label": f"Q{key}", "text": answer_text(answers[key])})
+            if has_answer(key):
+                items.append({"label": f"Q{key}", "text": answer_text(key)})
                 walk(parts, key, True)
             elif key in exempt_keys:
                 items.append({"label": f"Q{key}", "text": automatic(key)})
@@ -329,12 +442,17 @@ def build_context(inputs: LetterInputs, profile: OrganisationProfile) -> LetterC
                 items.append({"label": f"Q{key}", "text": marker(f"Q{key}")})
 
     walk(inputs.questions, "", False)
-    extras = sorted((set(answers) | set(exempt_keys)) - visited, key=_natural)
+    extras = sorted((set(answers) | set(figures) | set(exempt_keys)) - visited, key=_natural)
     for key in extras:
-        text = answer_text(answers[key]) if key in answers else automatic(key)
+        text = answer_text(key) if has_answer(key) else automatic(key)
         items.append({"label": f"Q{key}", "text": text})
     if not items:
         items.append({"label": "Q1", "text": marker("Q1")})
+    for item in items:
+        bare = item["text"].strip()
+        if bare.isdigit() and profile.disclosure_rule.is_small(int(bare)):
+            warnings.append(f"{item['label']} is answered with {bare}, a small number: if it counts people or "
+                            f"crimes, write '{profile.small_number_wording}' and record s40(2) for it.")
 
     # -- the request as it will be quoted ----------------------------------------------------------------------
     request_text = inputs.request_text.strip()
@@ -343,7 +461,7 @@ def build_context(inputs: LetterInputs, profile: OrganisationProfile) -> LetterC
 
     outcome = template.outcome
     if template.name == "response":
-        outcome = "part" if (withheld or cost_labels or whole_request_cost) else "granted"
+        outcome = "part" if (withheld or cost_labels or whole_request_cost or protected) else "granted"
     outcome_sentence = ""
     if template.name == "review-outcome":
         said = (notes["outcome"] or "").strip().lower().rstrip(".")
@@ -358,7 +476,7 @@ def build_context(inputs: LetterInputs, profile: OrganisationProfile) -> LetterC
         ),
         "ncnd_exemption": marker("an exemption with a neither-confirm-nor-deny provision"),
     }
-    cost = cost_limit(regime, profile.cost_limit_pounds, profile.cost_limit_hours)
+    ncnd = [v for v in withheld if v["ncnd_citation"]]
     context: dict[str, Any] = {
         "regime": regime,
         "law": law,
@@ -372,20 +490,34 @@ def build_context(inputs: LetterInputs, profile: OrganisationProfile) -> LetterC
             "request_text": request_text,
             "original_reference": inputs.original_reference or inputs.reference,
         },
+        "requester": {"name": inputs.requester_name or "", "address": inputs.requester_address or ""},
+        "example_banner": EXAMPLE_BANNER if problems else "",
+        "date_style": profile.date_style,
         "letter_date": letter_date,
         "dates": dates,
         "notes": notes,
         "items": items,
         "cost_questions": cost_labels if not whole_request_cost else ["your request"],
         "cost_scope": cost_scope,
+        "uses_cost_limit": uses_cost_limit,
         "withheld": withheld,
         "qualified_exemptions": [v for v in withheld if v["qualified"]],
-        "ncnd_exemptions": [v for v in withheld if v["ncnd_citation"]],
+        "ncnd_exemptions": ncnd,
+        "ncnd_in_alternative": {v["ncnd"] for v in ncnd} >= {"23(5)", "24(2)"},
+        "small_numbers": profile.disclosure_rule.sentence_for(regime) if protected else "",
+        "annexes": list(inputs.annexes),
         "missing": missing,
         "outcome": outcome,
         "outcome_sentence": outcome_sentence,
-        "disclosure_factors": known_exemptions.DISCLOSURE_FACTORS,
         "balance_sentence": _BALANCE.get(regime, _BALANCE["foia"]),
-        "default_advice": DEFAULT_ADVICE,
+        "ncnd_balance_sentence": _NCND_BALANCE.get(regime, _NCND_BALANCE["foia"]),
+        "data_protection_law": known_exemptions.data_protection_law(letter_date),
+        "data_protection_principle": known_exemptions.data_protection_principle(letter_date),
     }
-    return LetterContext(context=context, outcome=outcome, extended_until=extended_until, warnings=warnings)
+    return LetterContext(context=context, outcome=outcome, extended_until=extended_until, warnings=warnings,
+                         synthetic=synthetic)
+
+
+def letter_date_text(day: date, profile: OrganisationProfile) -> str:
+    """A date as the profile's letters write it (for surfaces that quote the letter's date)."""
+    return format_date(day, profile.date_style)
