@@ -45,13 +45,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
+from commands.rules.stat_labels import HO_OUTCOME_LABELS
+
 metadata = MetaData()
 
 #: A record-level crime extract: one row per crime (its latest outcome), as force systems export it.
 crime_records = Table(
     "crime_records",
     metadata,
-    Column("id", Integer, primary_key=True),
     Column("crime_ref", String(64), nullable=False),
     Column("ho_offence_code", String(16)),
     Column("offence", String(200), nullable=False),
@@ -78,7 +79,6 @@ CRIME_RECORD_INDEXES = (
 policeuk_street = Table(
     "policeuk_street",
     metadata,
-    Column("id", Integer, primary_key=True),
     Column("batch", String(120), nullable=False),  # file stem without -street: "2021-01-hertfordshire"
     Column("crime_id", String(80)),
     Column("month", String(7), nullable=False),
@@ -101,7 +101,6 @@ policeuk_street = Table(
 policeuk_outcomes = Table(
     "policeuk_outcomes",
     metadata,
-    Column("id", Integer, primary_key=True),
     Column("batch", String(120), nullable=False),
     Column("crime_id", String(80), nullable=False),
     Column("month", String(7), nullable=False),
@@ -135,34 +134,10 @@ data_sources = Table(
 ho_outcome_types = Table(
     "ho_outcome_types",
     metadata,
-    Column("outcome", Integer, primary_key=True),
+    Column("outcome", Integer, primary_key=True, autoincrement=False),
     Column("label", String(200), nullable=False),
 )
 
-HO_OUTCOME_LABELS: dict[int, str] = {
-    1: "Charged/Summonsed",
-    2: "Caution - youths",
-    3: "Caution - adults",
-    4: "Taken into consideration",
-    5: "Offender died",
-    6: "Penalty Notice for Disorder",
-    7: "Cannabis/Khat warning",
-    8: "Community resolution",
-    9: "Prosecution not in the public interest (CPS)",
-    10: "Formal action against the offender is not in the public interest (Police)",
-    11: "Prosecution prevented - suspect under age",
-    12: "Prosecution prevented - suspect too ill",
-    13: "Prosecution prevented - victim or key witness dead/too ill",
-    14: "Evidential difficulties: suspect not identified; victim does not support further action",
-    15: "Evidential difficulties: suspect identified; victim supports action",
-    16: "Evidential difficulties: suspect identified; victim does not support further action",
-    17: "Prosecution time limit expired",
-    18: "Investigation complete - no suspect identified",
-    19: "National Fraud Intelligence Bureau filed (fraud)",
-    20: "Responsibility for further investigation transferred to another body",
-    21: "Further investigation to support formal action not in the public interest - police decision",
-    22: "Diversionary, educational or intervention activity",
-}
 
 
 def create_schema(bind: Engine | Connection) -> None:

@@ -42,6 +42,8 @@ def open_store(url: str, *, readonly: bool = True) -> Engine:
     the file and its directory are created, transactions are explicit and bulk-load pragmas are set.
     """
     parsed = make_url(url)
+    if parsed.get_backend_name() == "duckdb":
+        return _duckdb_engine(url, parsed.database, readonly=readonly)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     path = sqlite_path(url)
@@ -81,6 +83,28 @@ def open_store(url: str, *, readonly: bool = True) -> Engine:
     return engine
 
 
+def _duckdb_engine(url: str, database: str | None, *, readonly: bool) -> Engine:
+    """DuckDB (duckdb-engine): one writer process or many readers, so connections are not pooled - a
+    query holds the file only while it runs, and ``foi-bot data import`` can load between queries."""
+    try:
+        import duckdb_engine  # noqa: F401
+    except ImportError:
+        raise StoreNotFound("DATA_URL is a DuckDB URL but duckdb-engine is not installed: "
+                            "pip install 'foi-bot[duckdb]'") from None
+    path = Path(database).expanduser() if database and database != ":memory:" else None
+    if readonly:
+        if path is None:
+            return create_engine(url, poolclass=NullPool)
+        if not path.exists():
+            raise StoreNotFound(
+                f"no statistics data at {path}; load some with `foi-bot data import` or `foi-bot data demo`"
+            )
+        return create_engine(url, connect_args={"read_only": True}, poolclass=NullPool)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return create_engine(url, poolclass=NullPool)
+
+
 def bulk_insert(conn: Connection, table_name: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     """Insert ``rows`` (tuples in ``columns`` order) with one DBAPI ``executemany``.
 
@@ -90,7 +114,7 @@ def bulk_insert(conn: Connection, table_name: str, columns: Sequence[str], rows:
     if not rows:
         return
     style = conn.dialect.paramstyle
-    mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(style)
+    mark = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric_dollar": "?"}.get(style)
     if mark is None:  # pragma: no cover - drivers we don't ship
         tbl = table(table_name, *(column(c) for c in columns))
         conn.execute(insert(tbl), [dict(zip(columns, row, strict=True)) for row in rows])

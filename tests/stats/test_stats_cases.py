@@ -58,7 +58,7 @@ def make_cases(seed: int = 7) -> tuple[list[dict[str, object]], list[dict[str, o
         answered = rng.random() < 0.8 and received < AS_OF
         days = rng.randint(3, 35) if answered else None
         responded = received + timedelta(days=days * 7 // 5) if answered and days else None
-        outcome = rng.choice(["granted", "part", "refused", "not_held", "withdrawn"]) if answered else (
+        outcome = rng.choice(["granted", "part", "refused", "not-held", "ncnd", "cost-limit", "withdrawn"]) if answered else (
             "withdrawn" if rng.random() < 0.05 else None)
         rows.append({
             "id": i, "reference": f"FOI/{i:04d}", "regime": regime, "status": "closed" if answered else "open",
@@ -136,11 +136,11 @@ def test_outcomes(register: Engine, catalogue: Catalogue) -> None:
         if in_period(c["responded"]):
             by_regime[str(c["regime"])][str(c["response_outcome"])] += 1
     expected = [
-        (regime, n["granted"], n["part"], n["refused"], n["not_held"], sum(n.values()))
+        (regime, n["granted"], n["part"], n["refused"], n["not-held"], n["ncnd"], n["cost-limit"], sum(n.values()))
         for regime, n in sorted(by_regime.items())
     ]
     assert list(result.rows) == expected
-    assert result.totals == ("Total", *[sum(r[i] for r in expected) for i in range(1, 6)])
+    assert result.totals == ("Total", *[sum(r[i] for r in expected) for i in range(1, 8)])
 
 
 def test_exemptions(register: Engine, catalogue: Catalogue) -> None:
@@ -230,7 +230,7 @@ def test_cases_queries_run_against_the_real_case_register_models(tmp_path, catal
     expected = {
         "caseload": (("2024-01", "foia", 1, 1, 1, 100.0, 0),),
         "exemptions": (("s40(2)", 1, 1),),
-        "outcomes": (("foia", 0, 1, 0, 0, 1),),
+        "outcomes": (("foia", 0, 1, 0, 0, 0, 0, 1),),
         "response-times": (("foia", 1, 12.0, 12, 12),),
         "reviews": (("foia", 1, 1, 0, 0, 0),),
     }

@@ -253,7 +253,7 @@ def test_seed_parameters_parse(catalogue: Catalogue) -> None:
     query = catalogue.get("outcome-by-offence")
     values = parse_params(query, ["outcome=21", "from=2016-01-01", "to=2018-01-31", "group=indecent-images"], today=TODAY)
     assert values == {"outcome": 21, "group": "indecent-images", "from": date(2016, 1, 1), "to": date(2018, 1, 31)}
-    assert query.display_title(values) == "Crimes by offence - indecent-images - Outcome 21"
+    assert query.display_title(values) == "Crimes by offence, indecent photos of children, Home Office Outcome 21, 1 January 2016 to 31 January 2018"
 
 
 @given(st.text(max_size=30))

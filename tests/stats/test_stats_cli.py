@@ -36,7 +36,7 @@ def test_demo_then_seed_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats", "run", "outcome-by-offence", "--param", "outcome=21", *SEED_ARGS]) == 0
     out = capsys.readouterr().out
     assert "Child-Distribute Indecent Photo                    139" in out
-    assert out.splitlines()[0] == "Crimes by offence - indecent-images - Outcome 21 [SYNTHETIC DATA]"
+    assert out.splitlines()[0] == "Crimes by offence, indecent photos of children, Home Office Outcome 21, 1 January 2016 to 31 January 2018 [SYNTHETIC DATA]"
     assert "Total                                              149" in out
 
 
