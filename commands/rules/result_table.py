@@ -351,7 +351,7 @@ def table_lines(
     if numeric is None:
         numeric = numeric_columns(rows, len(columns))
     numeric = [bool(flag) or _all_text_figures([r[i] for r in body]) for i, flag in enumerate(numeric)]
-    headers = [textwrap.wrap(c, HEADER_WRAP) or [""] if numeric[i] and len(c) > HEADER_WRAP else [c]
+    headers = [textwrap.wrap(c, HEADER_WRAP, break_long_words=False) or [""] if numeric[i] and len(c) > HEADER_WRAP else [c]
                for i, c in enumerate(columns)]
     depth = max(len(h) for h in headers)
     headers = [[""] * (depth - len(h)) + h for h in headers]

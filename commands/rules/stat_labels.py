@@ -77,7 +77,7 @@ POLICEUK_ATTRIBUTION = (
 )
 
 ASB = "Anti-social behaviour"
-ASB_APART_LABEL = "Anti-social behaviour incidents (not crimes, not in the total)"
+ASB_APART_LABEL = "Anti-social behaviour incidents (not crimes)"
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 _SMALL_WORDS = {"and", "of", "the", "on", "upon", "in"}

@@ -113,9 +113,9 @@ def coverage_notices(conn: Connection, query: CannedQuery, values: Mapping[str, 
         return [f"No {what} is loaded, so {gaps} {verb} not included: the table is empty because there is no "
                 "data, not because the count is zero."]
     if len(missing) == len(requested):
-        return [f"{what[0].upper()}{what[1:]} loaded covers {_span(loaded)}; {gaps} {verb} not included, so there "
+        return [f"The {what} loaded covers {_span(loaded)}; {gaps} {verb} not included, so there "
                 "are no figures for the period asked (not a count of zero)."]
-    return [f"{what[0].upper()}{what[1:]} loaded covers {_span(loaded)}; {gaps} {verb} not included."]
+    return [f"The {what} loaded covers {_span(loaded)}; {gaps} {verb} not included."]
 
 
 def _extract_notices(conn: Connection, values: Mapping[str, object]) -> list[str]:

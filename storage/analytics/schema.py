@@ -116,6 +116,32 @@ policeuk_outcomes = Table(
     Index("ix_policeuk_outcomes_batch", "batch"),
 )
 
+#: police.uk ``*-stop-and-search.csv`` rows: one search of a person or vehicle. ``month`` is taken from
+#: the search's date (``YYYY-MM``); blanks stay NULL ("Not recorded" in the queries).
+policeuk_stop_search = Table(
+    "policeuk_stop_search",
+    metadata,
+    Column("batch", String(120), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("searched_at", String(32), nullable=False),
+    Column("search_type", String(60), nullable=False),
+    Column("part_of_operation", Boolean),
+    Column("operation", String(200)),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("gender", String(40)),
+    Column("age_range", String(40)),
+    Column("self_defined_ethnicity", String(200)),
+    Column("officer_defined_ethnicity", String(60)),
+    Column("legislation", String(200)),
+    Column("object_of_search", String(120)),
+    Column("outcome", String(120)),
+    Column("outcome_linked", Boolean),
+    Column("outer_clothing_removed", Boolean),
+    Index("ix_policeuk_stop_search_month", "month"),
+    Index("ix_policeuk_stop_search_batch", "batch"),
+)
+
 #: One row per loaded file or extract, for the freshness line under every answer.
 data_sources = Table(
     "data_sources",

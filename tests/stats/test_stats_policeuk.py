@@ -208,7 +208,7 @@ def test_malformed_rows_are_counted_and_reported_with_line_numbers(tmp_path: Pat
         + f",2021-01,{FORCE},,,No location,,,Suspect charged\n"  # line 3: no ID
         + f"a1,2021-01,{FORCE},,,No location,,,\n",  # line 4: no outcome
     )
-    write(data / "2021-01-testshire-stop-and-search.csv", "whatever\n")
+    write(data / "2021-01-testshire-counts.csv", "whatever\n")
     engine = open_store(f"sqlite:///{tmp_path / 'a.sqlite3'}", readonly=False)
     summary = import_policeuk(engine, data, progress=False)
     engine.dispose()
@@ -228,7 +228,7 @@ def test_malformed_rows_are_counted_and_reported_with_line_numbers(tmp_path: Pat
     assert "2021-01-testshire-street.csv: 4 street rows, 6 malformed" in lines
     assert "8 malformed row(s) not loaded:" in lines
     assert "  2021-01-testshire-street.csv:5: expected 12 fields, found 4" in lines
-    assert summary.ignored == ["2021-01-testshire-stop-and-search.csv"]
+    assert summary.ignored == ["2021-01-testshire-counts.csv"]
 
 
 def test_reimporting_a_month_replaces_only_that_month(tmp_path: Path) -> None:
