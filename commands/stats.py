@@ -1,8 +1,11 @@
 """`/foi stats`: the canned statistics queries, run from Slack or the shell and attached to cases.
 
 Parameters reach SQL only as bound values (the catalogue and runner guarantee it); only the team may run
-queries; results go to the case's thread as an aligned table, a CSV file and, on request, a bar chart, and
-`for REF Q2` also stores the table as the answer to question 2 for the draft letter.
+queries; results go to the case's thread as an aligned table (a cross-tab for two-dimensional queries)
+with its warnings underneath, a CSV file and, for cross-tabs or on request (`chart`, `xlsx`), a chart with
+alt text and an Excel workbook. `for REF Q2` also stores the table as the answer to question 2 for the
+draft letter. A result marked for disclosure (`for REF`, or `disclose=yes`) has its small numbers
+protected with the organisation profile's rule - the same rule the letters use.
 """
 
 from __future__ import annotations
@@ -22,12 +25,12 @@ from commands.rules.query_catalogue import (
     parse_params,
     query_dirs,
 )
-from commands.rules.result_table import QueryResult, render_table, to_csv
+from commands.rules.result_table import QueryResult, disclose, render_table, to_csv
 from commands.words import parse_reference
 from storage.cases import get_case, get_case_by_thread, record_event, set_answer
 from storage.db import session_scope
 
-USAGE = "/foi stats [NAME key=value … [chart] [for REF [Qn]]] | /foi stats help NAME"
+USAGE = "/foi stats [NAME key=value … [chart] [xlsx] [disclose=yes] [for REF [Qn]]] | /foi stats help NAME"
 
 
 def catalogue(ctx: CommandContext) -> Catalogue:
@@ -90,6 +93,8 @@ def stats_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Repl
     except UnknownQueryError as exc:
         raise CommandError(str(exc), usage="/foi stats") from None
     words, chart, reference, question = _split_target(args[1:])
+    explicit_reference = reference is not None
+    words, disclose_asked, xlsx = _split_options(words)
     try:
         params = parse_params(query, words, today=inv.today(ctx.tz))
     except QueryParamError as exc:
@@ -103,18 +108,17 @@ def stats_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Repl
             if get_case(session, reference) is None:
                 raise CommandError(f"There is no case {reference}.")
     result = _run(ctx, query, params)
+    if disclose_asked or explicit_reference:
+        result = disclose(result, ctx.settings.profile.disclosure_rule)
     table = render_table(result)
-    attachments = [Attachment(f"{query.name}.csv", to_csv(result), f"{result.title} (CSV)", "csv")]
-    if chart and result.rows:
-        from bot.charts import bar_chart_png
-
-        attachments.append(Attachment(f"{query.name}.png", bar_chart_png(result), result.title, "png"))
+    attachments, chart_note = _attachments(query.name, result, chart=chart, xlsx=xlsx)
     summary = f"{result.title}: {result.row_count} row(s) in {result.elapsed_s:.2f} s"
     if reference and question:
         _store_answer(ctx, inv, reference, question, result, table)
         summary += f" — stored as the answer to Q{question} of {reference}"
-    post = ThreadPost(text=summary, reference=reference, blocks_markdown=[f"*{result.title}*\n{_footer(result)}"],
-                      preformatted=table, attachments=attachments)
+    blocks = [f"*{result.display_title}*\n{_footer(result)}"] + ([chart_note] if chart_note else [])
+    post = ThreadPost(text=summary, reference=reference, blocks_markdown=blocks, preformatted=table,
+                      attachments=attachments)
     return Reply(text=summary, ephemeral=True, thread_posts=[post])
 
 
@@ -138,14 +142,55 @@ def _run(ctx: CommandContext, query: Any, params: dict[str, object]) -> QueryRes
     return result
 
 
+def _split_options(words: list[str]) -> tuple[list[str], bool, bool]:
+    """Pull `disclose=yes|no` and `xlsx` out of the words (they are not query parameters)."""
+    rest: list[str] = []
+    disclose_asked = xlsx = False
+    for word in words:
+        key, _, value = word.partition("=")
+        if key.lower() == "disclose" and value:
+            if value.lower() not in ("yes", "no"):
+                raise CommandError("`disclose` is `yes` or `no`: `disclose=yes` protects small numbers as in a letter.")
+            disclose_asked = value.lower() == "yes"
+        elif word.lower() == "xlsx":
+            xlsx = True
+        else:
+            rest.append(word)
+    return rest, disclose_asked, xlsx
+
+
+def _attachments(name: str, result: QueryResult, *, chart: bool, xlsx: bool) -> tuple[list[Attachment], str]:
+    """The CSV always; for a cross-tab (or when asked) the chart that suits it and an Excel workbook.
+
+    Returns the attachments and a line carrying the chart's alt text (Slack shows it with the post; the
+    upload itself has no alt-text field in this reply shape)."""
+    attachments = [Attachment(f"{name}.csv", to_csv(result), f"{result.title} (CSV)", "csv")]
+    is_crosstab = result.pivot is not None and bool(result.rows)
+    note = ""
+    if (chart or is_crosstab) and result.rows:
+        from bot.charts import alt_text, draw, plan_chart
+
+        plan = plan_chart(result)
+        attachments.append(Attachment(f"{name}.png", draw(plan, synthetic=result.synthetic), result.title, "png"))
+        note = f"_Chart description:_ {alt_text(plan)}"
+    if xlsx or is_crosstab:
+        from bot.workbook import workbook_bytes
+
+        attachments.append(Attachment(f"{name}.xlsx", workbook_bytes(result), f"{result.title} (Excel)", "xlsx"))
+    return attachments, note
+
+
 def _footer(result: QueryResult) -> str:
-    lines = [", ".join(f"{k}={v}" for k, v in result.params_shown)] if result.params_shown else []
+    lines = [result.words_line] if result.words_line else (
+        [", ".join(f"{k}={v}" for k, v in result.params_shown)] if result.params_shown else [])
     if result.freshness:
         lines.append(result.freshness)
     lines.extend(f":warning: {w}" for w in result.warnings)
     if result.caveat:
         lines.append(f"_{result.caveat}_")
-    lines.append(f"{result.row_count} row(s), {result.elapsed_s:.2f} s")
+    if result.attribution:
+        lines.append(result.attribution)
+    lines.append(f"{result.row_count} row(s), {result.elapsed_s:.2f} s · `/foi stats {result.rerun}`")
     return "\n".join(lines)
 
 
@@ -174,6 +219,8 @@ def _example_value(param: Any) -> str:
         return "2021-03" if param.name in ("to", "until", "end") else "2021-01"
     if param.type == "integer":
         return str(param.minimum if param.minimum is not None and param.name != "outcome" else 21)
+    if param.type == "text":
+        return "stevenage"
     return next(iter(param.choices or {"value": None}))
 
 
@@ -188,7 +235,10 @@ def _help(cat: Catalogue, name: str) -> Reply:
     except UnknownQueryError as exc:
         raise CommandError(str(exc), usage="/foi stats help NAME") from None
     lines = [f"{query.title}", query.description or "", "Parameters:"]
+    if query.pivot is not None:
+        lines[1] += " Shown as a cross-tab, with a chart and an Excel workbook."
     lines.extend(f"  {p.usage()}" for p in query.params)
+    lines.append("Options: chart, xlsx, disclose=yes (protect small numbers as in a letter), for REF [Qn]")
     lines.append(f"Example: {_example(query)}")
     text = "\n".join(line for line in lines if line)
     return Reply(text=text, title=f"/foi stats {query.name}", paragraphs=[text])

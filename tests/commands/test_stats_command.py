@@ -76,3 +76,36 @@ def test_only_the_team_may_run_statistics(ctx, demo) -> None:
 def test_no_data_yet_says_how_to_load_it(ctx) -> None:
     reply = run(ctx, SEED_Q, now=NOW)
     assert reply.is_error and "foi-bot data demo" in reply.text
+
+
+def test_a_type_by_month_question_comes_back_as_a_pivot_with_a_line_chart_and_a_spreadsheet(ctx) -> None:
+    from storage.analytics.import_policeuk import import_policeuk
+    from tests.conftest import shared_path
+
+    engine = open_store(load_settings().data_url, readonly=False)
+    import_policeuk(engine, shared_path("data", "policeuk", "hertfordshire"), progress=False)
+    engine.dispose()
+    reply = run(ctx, "stats crimes-in-area place=stevenage from=2021-01 to=2021-03", now=NOW)
+    assert not reply.is_error, reply.text
+    [post] = reply.thread_posts
+    assert [a.filename for a in post.attachments] == ["crimes-in-area.csv", "crimes-in-area.png", "crimes-in-area.xlsx"]
+    assert post.attachments[1].content.startswith(b"\x89PNG")
+    assert post.attachments[2].content.startswith(b"PK")  # an xlsx is a zip
+    [header] = [line for line in post.preformatted.splitlines() if line.startswith("Crime type")]
+    assert header.split()[1:] == ["Jan", "2021", "Feb", "2021", "Mar", "2021", "Total"]
+    assert "Total crimes" in post.preformatted and "Open Government Licence v3.0" in post.preformatted
+    assert post.blocks_markdown[-1].startswith("_Chart description:_ Small multiples")
+    assert "Period: January–March 2021" in post.blocks_markdown[0]
+
+
+def test_disclose_yes_and_for_ref_protect_small_numbers(ctx, demo) -> None:
+    run(ctx, "new How many Outcome 21? received:2018-02-09", now=NOW)
+    plain = run(ctx, SEED_Q, now=NOW).thread_posts[0]
+    assert "fewer than 5" not in plain.preformatted
+    for words in (" disclose=yes", " for FOI2018/00001"):
+        [post] = run(ctx, SEED_Q + words, now=NOW).thread_posts
+        assert "fewer than 5" in post.preformatted and "section 40(2)" in post.preformatted, words
+        csv_text = post.attachments[0].content.decode("utf-8-sig")
+        assert "Child-Taking Indecent Photo,fewer than 5" in csv_text
+    bad = run(ctx, SEED_Q + " disclose=perhaps", now=NOW)
+    assert bad.is_error and "disclose" in bad.text

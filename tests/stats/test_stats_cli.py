@@ -82,9 +82,9 @@ def test_bad_input_exits_2_with_one_clear_line(argv: list[str], fragment: str, c
 
 def test_argparse_rejects_unknown_format(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        main(["stats", "run", "offences-by-group", "--format", "xlsx"])
+        main(["stats", "run", "offences-by-group", "--format", "pdf"])
     assert exit_info.value.code == 2
-    assert "invalid choice: 'xlsx'" in capsys.readouterr().err
+    assert "invalid choice: 'pdf'" in capsys.readouterr().err
 
 
 def test_no_data_yet_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
