@@ -92,7 +92,7 @@ def test_a_type_by_month_question_comes_back_as_a_pivot_with_a_line_chart_and_a_
     assert post.attachments[1].content.startswith(b"\x89PNG")
     assert post.attachments[2].content.startswith(b"PK")  # an xlsx is a zip
     [header] = [line for line in post.preformatted.splitlines() if line.startswith("Crime type")]
-    assert header.split()[1:] == ["Jan", "2021", "Feb", "2021", "Mar", "2021", "Total"]
+    assert header.split()[2:] == ["Jan", "2021", "Feb", "2021", "Mar", "2021", "Total"]
     assert "Total crimes" in post.preformatted and "Open Government Licence v3.0" in post.preformatted
     assert post.blocks_markdown[-1].startswith("_Chart description:_ Small multiples")
     assert "Period: January–March 2021" in post.blocks_markdown[0]
