@@ -109,3 +109,18 @@ def test_disclose_yes_and_for_ref_protect_small_numbers(ctx, demo) -> None:
         assert "Child-Taking Indecent Photo,fewer than 5" in csv_text
     bad = run(ctx, SEED_Q + " disclose=perhaps", now=NOW)
     assert bad.is_error and "disclose" in bad.text
+
+
+def test_caseload_by_quarter_counts_time_with_the_statutory_clock(ctx) -> None:
+    # received Tue 2 Jan 2024: day 20 is 30 Jan; received 4 Mar 2024: Good Friday and Easter Monday skipped
+    now = datetime(2024, 7, 1, 10, tzinfo=timezone.utc)
+    for subject, received in (("one", "2024-01-02"), ("two", "2024-01-03"), ("three", "2024-03-04")):
+        assert not run(ctx, f"new {subject} received:{received}", now=now).is_error
+    for line in ("respond FOI2024/00001 2024-01-30 granted",  # day 20: in time
+                 "respond FOI2024/00002 2024-02-01 refused",  # day 21: late
+                 "respond FOI2024/00003 2024-04-03 part"):  # day 22 by the calendar, 20 with Easter skipped
+        assert not run(ctx, line, now=now).is_error, line
+    reply = run(ctx, "stats caseload-quarterly from=2024-01-01 to=2024-03-31 as_of=2024-06-30", now=now)
+    assert not reply.is_error, reply.text
+    [line] = [x for x in reply.thread_posts[0].preformatted.splitlines() if x.startswith("2024 Q1")]
+    assert line.split() == ["2024", "Q1", "3", "3", "2", "66.7", "no", "0", "1", "1", "0"]
