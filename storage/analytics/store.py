@@ -120,6 +120,12 @@ def bulk_insert(conn: Connection, table_name: str, columns: Sequence[str], rows:
     if conn.dialect.name == "duckdb":
         _duckdb_bulk_insert(conn, table_name, columns, rows)
         return
+    if conn.dialect.name == "postgresql" and hasattr(conn.connection.driver_connection, "cursor"):
+        with conn.connection.driver_connection.cursor() as cursor:  # psycopg 3: COPY, ~10x executemany
+            with cursor.copy(f"COPY {table_name} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
     style = conn.dialect.paramstyle
     mark = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric_dollar": "?"}.get(style)
     if mark is None:  # pragma: no cover - drivers we don't ship
