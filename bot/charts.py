@@ -170,6 +170,9 @@ def _plan_pivot(result: QueryResult, grid) -> ChartPlan:  # type: ignore[no-unty
             series = [Series(str(grid.header[1 + j]), tuple(_number(row[1 + j]) for row in grid.body),
                              tuple(format_cell(row[1 + j]) for row in grid.body)) for j in range(n_cols)]
         total = len(series)
+        if not total:
+            return ChartPlan(kind="empty", title=result.display_title, value_title=value_title,
+                             footer=_footer(result, extra))
         if total <= MAX_LINES:
             return ChartPlan(kind="line", title=result.display_title, value_title=value_title, x_labels=x,
                              series=tuple(series), total_categories=total, footer=_footer(result, extra))

@@ -238,9 +238,13 @@ def _counts(values: Sequence[object]) -> list[int | None]:
 
 def _disclose_pivot(result: QueryResult, grid: Grid, rule: DisclosureRule) -> tuple[Grid, tuple[tuple[object, ...], ...]]:
     n_cols = len(grid.column_values)
+    if not grid.body and not grid.apart:
+        return grid, result.rows
     table = protect([_counts(row[1:1 + n_cols]) for row in grid.body], rule, row_totals=True, column_totals=True)
     body = tuple((row[0], *table.cells[i], table.row_totals[i]) for i, row in enumerate(grid.body))  # type: ignore[index]
-    totals = (grid.totals[0], *(table.column_totals or []), table.grand_total) if grid.totals else None
+    totals = grid.totals
+    if grid.totals and grid.body:
+        totals = (grid.totals[0], *(table.column_totals or []), table.grand_total)
     hidden = len(table.primary) + len(table.secondary)
     apart = []
     apart_tables = []
@@ -350,7 +354,6 @@ def table_lines(
     apart_cells = [[format_cell(v) for v in row] for row in apart]
     if numeric is None:
         numeric = numeric_columns(rows, len(columns))
-    numeric = [bool(flag) or _all_text_figures([r[i] for r in body]) for i, flag in enumerate(numeric)]
     headers = [textwrap.wrap(c, HEADER_WRAP, break_long_words=False) or [""] if numeric[i] and len(c) > HEADER_WRAP else [c]
                for i, c in enumerate(columns)]
     depth = max(len(h) for h in headers)
@@ -373,14 +376,6 @@ def table_lines(
         out.append(line(total_cells))
     out.extend(line(cells) for cells in apart_cells)
     return out
-
-
-def _all_text_figures(cells: Sequence[str]) -> bool:
-    """A column of numbers mixed with the small-number wording still aligns as figures."""
-    present = [c for c in cells if c]
-    return bool(present) and any(c.replace(",", "").isdigit() for c in present) and all(
-        c.replace(",", "").replace(".", "").isdigit() or not any(ch.isdigit() for ch in c) or " " in c for c in present
-    ) and any(" " in c for c in present)
 
 
 def grid_lines(result: QueryResult) -> list[str]:

@@ -5,7 +5,7 @@ extract) and police.uk open data, are bulk-loaded and replaced wholesale, can be
 written by a query. Keeping them in their own database (``DATA_URL``) means a query can be given a
 read-only connection and a heavy import never locks the case register.
 
-Engine choice, measured with ``tests/bench/bench_stats.py`` (1,000,000 synthetic extract rows, 2 CPUs)::
+Engine choice, measured with ``tests/bench/bench_extract.py`` (1,000,000 synthetic extract rows, 2 CPUs)::
 
     CSV import into SQLite (parse, validate, insert, rebuild indexes)   166,000 rows/s (6.0 s)
     re-import of the same file (replacing the 1,000,000 rows)            151,000 rows/s
@@ -18,11 +18,12 @@ that matters here: it ships with Python (no extra wheel on a locked-down force l
 supports it natively (DuckDB needs a third-party dialect), it has a real read-only open mode
 (``mode=ro``) plus ``PRAGMA query_only``, a progress handler so a runaway query can be interrupted at
 the time limit, and it is the same engine the case register already uses, so the team has one kind of
-file to back up. PostgreSQL works too: point ``DATA_URL`` at it.
+file to back up. PostgreSQL and DuckDB work too: point ``DATA_URL`` at them. ``tests/bench/bench_stats.py``
+times the police.uk queries at 1 M and 10 M rows on all three; README.md says when to move.
 
 Dates are stored as ISO ``YYYY-MM-DD`` (SQLAlchemy's SQLite ``Date`` representation), so string
-comparison is date comparison and ``SUBSTR(CAST(d AS VARCHAR(10)), 1, 7)`` gives the month on both SQLite
-and PostgreSQL. police.uk months are kept as the ``YYYY-MM`` text the files use.
+comparison is date comparison and ``SUBSTR(CAST(d AS VARCHAR(10)), 1, 7)`` gives the month on SQLite,
+PostgreSQL and DuckDB. police.uk months are kept as the ``YYYY-MM`` text the files use.
 """
 
 from __future__ import annotations
