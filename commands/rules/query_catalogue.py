@@ -111,7 +111,7 @@ _QUERY_KEYS = {"name", "title", "description", "source", "dataset", "note", "cav
 COVERAGE_PARTS = ("street", "outcomes", "stop-and-search", "extract")
 _PARAM_KEYS = {"type", "default", "choices", "min", "max", "help", "required", "label", "labels"}
 _COLUMN_KEYS = {"name", "title", "totals", "time", "labels"}
-_PIVOT_KEYS = {"rows", "columns", "values", "apart", "apart_label", "total_label"}
+_PIVOT_KEYS = {"rows", "columns", "values", "apart", "apart_label", "total_label", "row_title"}
 _CATEGORY_KEYS = {"table", "field", "param", "values", "what"}
 #: Tables a category check may look in (the analytics store's; identifiers are never taken from users).
 CATEGORY_TABLES = ("policeuk_street", "policeuk_outcomes", "policeuk_stop_search", "crime_records")
@@ -273,6 +273,7 @@ class PivotSpec:
     apart: tuple[str, ...] = ()
     apart_label: str = ""
     total_label: str = "Total"
+    row_title: str = ""  # the rows' heading, may use {param} placeholders ("{by}" -> "Object of search")
 
 
 @dataclass(frozen=True)
@@ -344,6 +345,14 @@ class CannedQuery:
         if start is None or end is None:
             return ""
         return period_words(start, end)
+
+    def row_title(self, values: Mapping[str, object]) -> str | None:
+        """A cross-tab's row heading in words, when the file gives one (``row_title = "{by}"``)."""
+        if self.pivot is None or not self.pivot.row_title:
+            return None
+        words = {p.name: p.words(values.get(p.name)) for p in self.params}
+        text = _PLACEHOLDER_RE.sub(lambda m: words.get(m.group(1), m.group(0)), self.pivot.row_title)
+        return text[:1].upper() + text[1:]
 
     def display_title(self, values: Mapping[str, object], *, area: str = "") -> str:
         """The title with placeholders in words: parameters by their labels, ``{period}``, ``{area}``.
@@ -532,6 +541,7 @@ def _parse_pivot(raw: object, columns: Sequence[OutputColumn]) -> PivotSpec | No
     return PivotSpec(
         rows=picked["rows"], columns=picked["columns"], values=picked["values"], apart=tuple(apart),
         apart_label=str(raw.get("apart_label", "")), total_label=str(raw.get("total_label", "Total")),
+        row_title=str(raw.get("row_title", "")),
     )
 
 

@@ -171,6 +171,7 @@ def run_query(
         raise QueryRunError(
             f"query {query.name}: column(s) {', '.join(missing)} declared in the file but the SQL returns {', '.join(keys)}"
         )
+    row_title = query.row_title(params)
     totals = None
     flags = [declared[k].totals if k in declared else False for k in keys]
     if rows and any(flags) and not truncated:
@@ -187,7 +188,8 @@ def run_query(
     return QueryResult(
         name=query.name,
         title=query.display_title(params, area=area),
-        columns=tuple(declared[k].title if k in declared else k for k in keys),
+        columns=tuple((row_title if query.pivot and k == query.pivot.rows and row_title else declared[k].title)
+                      if k in declared else k for k in keys),
         keys=tuple(keys),
         rows=tuple(rows),
         totals=totals,

@@ -80,6 +80,7 @@ def test_searches_by_characteristic_and_month_match_an_independent_count(store: 
     assert sorted(result.rows) == sorted((c, m, n) for (c, m), n in counts.items())
     assert result.totals == ("Total", None, len(file_rows()))
     grid = grid_of(result)
+    assert grid.header[0] == {"type": "Type of search"}.get(by, BY_COLUMN[by])  # the rows' heading in words
     assert grid.totals == ("Total searches", *[sum(n for (_c, m), n in counts.items() if m == month)
                                                for month in ("2021-01", "2021-02")], len(file_rows()))
 
