@@ -71,7 +71,7 @@ def _number(value: object) -> float | None:
 
 
 def _footer(result: QueryResult, extra: list[str]) -> tuple[str, ...]:
-    lines = list(extra)
+    lines = [*result.notices, *extra]  # coverage and absent categories travel with the chart too
     if result.synthetic:
         lines.insert(0, "SYNTHETIC DATA - not real crime records")
     if result.words_line:
@@ -248,7 +248,7 @@ def draw(plan: ChartPlan, *, synthetic: bool = False, dpi: int = 100) -> bytes:
             axes.spines[side].set_visible(False)
     title_lines = textwrap.wrap(plan.title, 85)
     figure.suptitle("\n".join(title_lines), fontsize=12, x=0.01, y=0.99, ha="left", va="top")
-    footer = "\n".join(textwrap.shorten(line, 150, placeholder="...") for line in plan.footer)
+    footer = "\n".join(part for line in plan.footer for part in textwrap.wrap(line, 150))
     lines = footer.count("\n") + 1 if footer else 0
     if footer:
         figure.text(0.01, 0.01, footer, fontsize=8, va="bottom",

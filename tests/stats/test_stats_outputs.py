@@ -88,6 +88,15 @@ def test_asb_is_not_drawn_among_crimes_and_attribution_is_on_the_chart() -> None
     assert any("Open Government Licence" in line for line in plan.footer)
 
 
+def test_coverage_warnings_are_on_the_chart() -> None:
+    result = crosstab({("Burglary", m): 5 for m in MONTHS})
+    from dataclasses import replace
+
+    sentence = "The police.uk street-level crime data loaded covers 2021-01 to 2021-03; April to June 2021 are not included."
+    plan = plan_chart(replace(result, notices=(sentence,)))
+    assert plan.footer[0] == sentence
+
+
 def test_alt_text_describes_the_chart() -> None:
     counts = {("Burglary", "2021-01"): 5, ("Burglary", "2021-02"): 9, ("Burglary", "2021-03"): 7}
     text = alt_text(plan_chart(crosstab(counts)))
