@@ -6,7 +6,8 @@ Run by hand (never part of the test run)::
     .venv/bin/python tests/bench/bench_stats.py 200000          # other sizes
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_h14 .venv/bin/python ...
 
-PostgreSQL is measured when ``BENCH_DATABASE_URL`` (or ``TEST_DATABASE_URL``) names a database whose
+``BENCH_ENGINES=sqlite,postgresql,duckdb`` chooses the engines (default all three). PostgreSQL is
+measured when ``BENCH_DATABASE_URL`` (or ``TEST_DATABASE_URL``) names a database whose
 public schema may be dropped; DuckDB when duckdb-engine is installed (the ``bench`` extra). Each engine is
 loaded through the importers' own bulk path (``storage.analytics.store.bulk_insert``) with the same
 synthetic police.uk street rows (120 months, 40 areas of 60 LSOAs, police.uk's crime types and their
@@ -83,6 +84,8 @@ def street_rows(count: int, seed: int = 14) -> Iterator[list[tuple[object, ...]]
 
 
 def engines(tmp: Path) -> dict[str, str]:
+    """The engines to measure; ``BENCH_ENGINES=sqlite,duckdb`` picks some."""
+    chosen = {e.strip().lower() for e in os.environ.get("BENCH_ENGINES", "sqlite,postgresql,duckdb").split(",")}
     urls = {"SQLite": f"sqlite:///{tmp / 'bench.sqlite3'}"}
     pg = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
     if pg:
@@ -93,7 +96,7 @@ def engines(tmp: Path) -> dict[str, str]:
         urls["DuckDB"] = f"duckdb:///{tmp / 'bench.duckdb'}"
     except ImportError:
         print("duckdb-engine not installed: DuckDB column skipped")
-    return urls
+    return {name: url for name, url in urls.items() if name.lower() in chosen}
 
 
 def reset(url: str, tmp: Path) -> None:
