@@ -205,7 +205,7 @@ def _store_answer(ctx: CommandContext, inv: Invocation, reference: str, question
 
 
 def _listing(cat: Catalogue) -> Reply:
-    lines = [f"`{q.name}` — {q.title}" + (f": {q.description}" if q.description else "") for q in cat]
+    lines = [f"`{q.name}` — {q.plain_title}" + (f": {q.description}" if q.description else "") for q in cat]
     problems = [f"Skipped {filename}: {reason}" for filename, reason in cat.problems]
     text = "Statistics queries (`/foi stats help NAME` for parameters):\n" + "\n".join(lines)
     return Reply(text=text + ("\n" + "\n".join(problems) if problems else ""), title="Statistics queries",
@@ -234,7 +234,7 @@ def _help(cat: Catalogue, name: str) -> Reply:
         query = cat.get(name)
     except UnknownQueryError as exc:
         raise CommandError(str(exc), usage="/foi stats help NAME") from None
-    lines = [f"{query.title}", query.description or "", "Parameters:"]
+    lines = [f"{query.plain_title}", query.description or "", "Parameters:"]
     if query.pivot is not None:
         lines[1] += " Shown as a cross-tab, with a chart and an Excel workbook."
     lines.extend(f"  {p.usage()}" for p in query.params)

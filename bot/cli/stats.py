@@ -60,7 +60,7 @@ def _catalogue() -> tuple[Catalogue, Settings]:
 def _list(args: argparse.Namespace) -> int:
     catalogue, _settings = _catalogue()
     for query in catalogue:
-        print(f"{query.name}  [{query.source}]  {query.title}")
+        print(f"{query.name}  [{query.source}]  {query.plain_title}")
         if query.description:
             print(f"    {query.description}")
         for param in query.params:

@@ -346,6 +346,12 @@ class CannedQuery:
             return ""
         return period_words(start, end)
 
+    @property
+    def plain_title(self) -> str:
+        """The title for listings, before any values are chosen: "Crimes in PLACE by type and month"."""
+        text = re.sub(r",?\s*(outcomes\s+)?\{(period|area)\}", "", self.title)
+        return _PLACEHOLDER_RE.sub(lambda m: m.group(1).upper(), text).strip().rstrip(",")
+
     def row_title(self, values: Mapping[str, object]) -> str | None:
         """A cross-tab's row heading in words, when the file gives one (``row_title = "{by}"``)."""
         if self.pivot is None or not self.pivot.row_title:
