@@ -229,6 +229,9 @@ def disclose(result: QueryResult, rule: DisclosureRule) -> QueryResult:
     totals = result.totals
     if not grid.is_pivot and protected_grid.totals is not None:
         totals = protected_grid.totals
+    elif grid.is_pivot and totals is not None and protected_grid.totals is not None:
+        # the long form's Total is the cross-tab's grand total: shown only as the cross-tab shows it
+        totals = tuple(protected_grid.totals[-1] if is_number(v) else v for v in totals)
     return replace(result, rows=rows, totals=totals, disclosure=rule, protected_grid=protected_grid)
 
 

@@ -135,6 +135,13 @@ def test_disclose_protects_a_crosstab_and_nothing_can_be_worked_out() -> None:
     assert recoverable(table, RULE) == []
 
 
+def test_a_hidden_grand_total_stays_hidden_in_the_json() -> None:
+    result = disclose(crosstab({("Burglary", "2021-01"): 2, ("Burglary", "2021-02"): 1}), RULE)
+    grid = grid_of(result)
+    assert grid.totals is not None and grid.totals[-1] == "fewer than 5"
+    assert json.loads(to_json(result))["totals"]["crimes"] == "fewer than 5"
+
+
 def test_nothing_small_means_nothing_hidden() -> None:
     result = disclose(crosstab({("Burglary", m): 50 for m in MONTHS}), RULE)
     assert not result.protected and RULE.sentence not in result.warnings
