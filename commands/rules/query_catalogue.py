@@ -60,6 +60,7 @@ police force area of the loaded police.uk data) besides parameter names. Optiona
     param = "outcome"               # the chosen value(s) of this parameter ... or
     [values] = ["...", "..."]       # ... every one of these values (a table of all categories)
     what = "police.uk outcomes data"
+    [match] = "lsoa-area"           # compare with the area part of an LSOA name (default: the value)
 """
 
 from __future__ import annotations
@@ -112,7 +113,9 @@ COVERAGE_PARTS = ("street", "outcomes", "stop-and-search", "extract")
 _PARAM_KEYS = {"type", "default", "choices", "min", "max", "help", "required", "label", "labels"}
 _COLUMN_KEYS = {"name", "title", "totals", "time", "labels"}
 _PIVOT_KEYS = {"rows", "columns", "values", "apart", "apart_label", "total_label", "row_title"}
-_CATEGORY_KEYS = {"table", "field", "param", "values", "what"}
+_CATEGORY_KEYS = {"table", "field", "param", "values", "what", "match"}
+#: How a category check compares: the value itself, or the area part of an LSOA name ("Stevenage 005C").
+CATEGORY_MATCHES = ("value", "lsoa-area")
 #: Tables a category check may look in (the analytics store's; identifiers are never taken from users).
 CATEGORY_TABLES = ("policeuk_street", "policeuk_outcomes", "policeuk_stop_search", "crime_records")
 #: Placeholders every title may use besides its parameters.
@@ -285,6 +288,7 @@ class CategoryCheck:
     what: str
     param: str | None = None
     values: tuple[str, ...] = ()
+    match: str = "value"
 
 
 @dataclass(frozen=True)
@@ -571,8 +575,11 @@ def _parse_categories(raw: object, params: Sequence[QueryParam]) -> CategoryChec
         raise QueryFileError(f"categories.param {param!r} is not a declared parameter")
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise QueryFileError("categories.values must be a list of strings")
+    match = raw.get("match", "value")
+    if match not in CATEGORY_MATCHES:
+        raise QueryFileError(f"categories.match must be one of {', '.join(CATEGORY_MATCHES)}")
     return CategoryCheck(table=table, field=field_name, what=str(raw.get("what", "the loaded data")),
-                         param=param, values=tuple(values))
+                         param=param, values=tuple(values), match=match)
 
 
 def check_sql(sql: str, declared: Sequence[str]) -> None:

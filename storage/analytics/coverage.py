@@ -12,6 +12,7 @@ the months loaded per part are known without scanning the data.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from datetime import date
 
@@ -157,14 +158,19 @@ def category_notices(conn: Connection, query: CannedQuery, binds: Mapping[str, o
         return []
     if check.param is not None:
         bound = binds.get(check.param)
-        wanted = [str(v) for v in (bound if isinstance(bound, list) else [bound]) if v not in (None, "")]
+        param = query.param(check.param)
+        special = set(param.labels) if param is not None and isinstance(param.labels, Mapping) else set()
+        wanted = [str(v) for v in (bound if isinstance(bound, list) else [bound])
+                  if v not in (None, "") and str(v) not in special]  # "all" is a word, not a category
     else:
         wanted = list(check.values)
     source = table(check.table, column(check.field))
+    field = source.c[check.field]
+    if check.match == "lsoa-area":
+        return _area_notices(conn, source, field, wanted, check.what)
     absent = [
         value for value in wanted
-        if conn.execute(select(literal(1)).select_from(source).where(source.c[check.field] == value).limit(1)).first()
-        is None
+        if conn.execute(select(literal(1)).select_from(source).where(field == value).limit(1)).first() is None
     ]
     if not absent:
         return []
@@ -176,3 +182,26 @@ def category_notices(conn: Connection, query: CannedQuery, binds: Mapping[str, o
         return [f"{subject} {verb} not recorded in the loaded {check.what}: the table is empty because the category "
                 "does not appear in the data, not because the count is zero."]
     return [f"Not recorded in the loaded {check.what}, so not shown (not a count of zero): {join_words(names)}."]
+
+
+def _lsoa_area(field):  # type: ignore[no-untyped-def]
+    """The area part of an LSOA name as the queries compare it: "Welwyn Hatfield 012C" -> "welwyn-hatfield"."""
+    return func.replace(func.lower(func.substr(field, 1, func.length(field) - 5)), " ", "-")
+
+
+def _area_notices(conn: Connection, source, field, wanted: list[str], what: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """An area name that matches no LSOA in the loaded data, with the closest area names as suggestions."""
+    notices = []
+    for value in wanted:
+        found = conn.execute(select(literal(1)).select_from(source).where(_lsoa_area(field) == value).limit(1)).first()
+        if found is not None:
+            continue
+        names = conn.execute(
+            select(func.substr(field, 1, func.length(field) - 5)).where(field.is_not(None)).distinct()
+        ).scalars().all()
+        close = difflib.get_close_matches(value.replace("-", " "), [n.lower() for n in names], n=3, cutoff=0.6)
+        by_lower = {n.lower(): n for n in names}
+        hint = f"; did you mean {join_words(by_lower[c] for c in close)}?" if close else ""
+        notices.append(f"No area called “{area_from_batch(value)}” in the loaded {what}: the table is empty because "
+                       f"the name matches no LSOA, not because the count is zero{hint}")
+    return notices

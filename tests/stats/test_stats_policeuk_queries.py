@@ -164,6 +164,17 @@ def test_crimes_in_a_named_area_by_type(policeuk_engine: Engine, catalogue: Cata
     assert sorted(by_lsoa.rows) == sorted((a, m, n) for (a, m), n in lsoas.items())
 
 
+def test_an_unknown_area_is_said_with_suggestions(policeuk_engine: Engine, catalogue: Catalogue) -> None:
+    result = run(policeuk_engine, catalogue, "crimes-in-area", "place=stevnage", "from=2021-01", "to=2021-03")
+    assert result.rows == ()
+    assert result.warnings == [
+        "No area called “Stevnage” in the loaded police.uk street-level crime data: the table is empty because the "
+        "name matches no LSOA, not because the count is zero; did you mean Stevenage?"
+    ]
+    assert run(policeuk_engine, catalogue, "crimes-by-area", "from=2021-01", "to=2021-03").warnings == []
+    assert run(policeuk_engine, catalogue, "crimes-in-area", "place=stevenage", "from=2021-01", "to=2021-03").warnings == []
+
+
 def test_two_word_area_names(policeuk_engine: Engine, catalogue: Catalogue) -> None:
     result = run(policeuk_engine, catalogue, "crimes-in-area", "place=welwyn hatfield", "from=2021-01", "to=2021-01")
     expected = sum(1 for r in read_rows("street") if r["LSOA name"].startswith("Welwyn Hatfield ")
