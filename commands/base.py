@@ -50,6 +50,7 @@ class Attachment:
     content: bytes
     title: str
     filetype: str = "binary"
+    alt_text: str = ""  # what a chart shows, for people who cannot see it (Slack's file alt text)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
 """`/foi stats`: the canned statistics queries, run from Slack or the shell and attached to cases.
 
 Parameters reach SQL only as bound values (the catalogue and runner guarantee it); only the team may run
-queries; results go to the case's thread as an aligned table, a CSV file and, on request, a bar chart, and
-`for REF Q2` also keeps the figures for question 2, which every draft letter then shows as a letter-ready table
-under the officer's own answer.
+queries; results go to the case's thread as an aligned table (a cross-tab for two-dimensional queries)
+with its warnings underneath, a CSV file and, for cross-tabs or on request (`chart`, `xlsx`), a chart with
+alt text and an Excel workbook. `for REF Q2` also keeps the figures for question 2, which every draft letter
+then shows as a letter-ready table under the officer's own answer. A result marked for disclosure (`for REF`,
+or `disclose=yes`) has its small numbers protected with the organisation profile's rule - the same rule the
+letters use.
 """
 
 from __future__ import annotations
@@ -25,13 +28,13 @@ from commands.rules.query_catalogue import (
     parse_params,
     query_dirs,
 )
-from commands.rules.result_table import QueryResult, render_table, to_csv
+from commands.rules.result_table import QueryResult, disclose, render_table, to_csv
 from commands.words import parse_reference
 from storage.cases import get_case, get_case_by_thread, record_event
 from storage.db import session_scope
 from storage.figures import store_figure
 
-USAGE = "/foi stats [NAME key=value … [chart] [for REF [Qn]]] | /foi stats help NAME"
+USAGE = "/foi stats [NAME key=value … [chart] [xlsx] [disclose=yes] [for REF [Qn]]] | /foi stats help NAME"
 
 
 def catalogue(ctx: CommandContext) -> Catalogue:
@@ -94,6 +97,8 @@ def stats_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Repl
     except UnknownQueryError as exc:
         raise CommandError(str(exc), usage="/foi stats") from None
     words, chart, reference, question = _split_target(args[1:])
+    explicit_reference = reference is not None
+    words, disclose_asked, xlsx = _split_options(words)
     try:
         params = parse_params(query, words, today=inv.today(ctx.tz))
     except QueryParamError as exc:
@@ -106,21 +111,19 @@ def stats_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Repl
         with session_scope(ctx.engine) as session:
             if get_case(session, reference) is None:
                 raise CommandError(f"There is no case {reference}.")
-    result = _run(ctx, query, params)
+    result = raw = _run(ctx, query, params)  # the letter keeps the raw figures and protects them at each render
+    if disclose_asked or explicit_reference:
+        result = disclose(result, ctx.settings.profile.disclosure_rule)
     table = render_table(result)
-    attachments = [Attachment(f"{query.name}.csv", to_csv(result), f"{result.title} (CSV)", "csv")]
-    if chart and result.rows:
-        from bot.charts import bar_chart_png
-
-        attachments.append(Attachment(f"{query.name}.png", bar_chart_png(result), result.title, "png"))
+    attachments, chart_note = _attachments(query.name, result, chart=chart, xlsx=xlsx)
     summary = f"{result.title}: {result.row_count} row(s) in {result.elapsed_s:.2f} s"
     letter_preview: list[str] = []
     if reference and question:
-        letter_preview = _store_answer(ctx, inv, reference, question, result)
+        letter_preview = _store_answer(ctx, inv, reference, question, raw)
         summary += f" — added to the answer to Q{question_key(question) or question} of {reference} as a letter-ready table"
-    post = ThreadPost(text=summary, reference=reference,
-                      blocks_markdown=[f"*{result.title}*\n{_footer(result)}", *letter_preview],
-                      preformatted=table, attachments=attachments)
+    blocks = [f"*{result.display_title}*\n{_footer(result)}"] + ([chart_note] if chart_note else []) + letter_preview
+    post = ThreadPost(text=summary, reference=reference, blocks_markdown=blocks, preformatted=table,
+                      attachments=attachments)
     return Reply(text=summary, ephemeral=True, thread_posts=[post])
 
 
@@ -144,14 +147,56 @@ def _run(ctx: CommandContext, query: Any, params: dict[str, object]) -> QueryRes
     return result
 
 
+def _split_options(words: list[str]) -> tuple[list[str], bool, bool]:
+    """Pull `disclose=yes|no` and `xlsx` out of the words (they are not query parameters)."""
+    rest: list[str] = []
+    disclose_asked = xlsx = False
+    for word in words:
+        key, _, value = word.partition("=")
+        if key.lower() == "disclose" and value:
+            if value.lower() not in ("yes", "no"):
+                raise CommandError("`disclose` is `yes` or `no`: `disclose=yes` protects small numbers as in a letter.")
+            disclose_asked = value.lower() == "yes"
+        elif word.lower() == "xlsx":
+            xlsx = True
+        else:
+            rest.append(word)
+    return rest, disclose_asked, xlsx
+
+
+def _attachments(name: str, result: QueryResult, *, chart: bool, xlsx: bool) -> tuple[list[Attachment], str]:
+    """The CSV always; for a cross-tab (or when asked) the chart that suits it and an Excel workbook.
+
+    Returns the attachments and a line carrying the chart's description, which also travels as the
+    uploaded image's alt text."""
+    attachments = [Attachment(f"{name}.csv", to_csv(result), f"{result.title} (CSV)", "csv")]
+    is_crosstab = result.pivot is not None and bool(result.rows)
+    note = ""
+    if (chart or is_crosstab) and result.rows:
+        from bot.charts import alt_text, draw, plan_chart
+
+        plan = plan_chart(result)
+        attachments.append(Attachment(f"{name}.png", draw(plan, synthetic=result.synthetic), result.title, "png",
+                                      alt_text=alt_text(plan)))
+        note = f"_Chart description:_ {alt_text(plan)}"
+    if xlsx or is_crosstab:
+        from bot.workbook import workbook_bytes
+
+        attachments.append(Attachment(f"{name}.xlsx", workbook_bytes(result), f"{result.title} (Excel)", "xlsx"))
+    return attachments, note
+
+
 def _footer(result: QueryResult) -> str:
-    lines = [", ".join(f"{k}={v}" for k, v in result.params_shown)] if result.params_shown else []
+    lines = [result.words_line] if result.words_line else (
+        [", ".join(f"{k}={v}" for k, v in result.params_shown)] if result.params_shown else [])
     if result.freshness:
         lines.append(result.freshness)
     lines.extend(f":warning: {w}" for w in result.warnings)
     if result.caveat:
         lines.append(f"_{result.caveat}_")
-    lines.append(f"{result.row_count} row(s), {result.elapsed_s:.2f} s")
+    if result.attribution:
+        lines.append(result.attribution)
+    lines.append(f"{result.row_count} row(s), {result.elapsed_s:.2f} s · `/foi stats {result.rerun}`")
     return "\n".join(lines)
 
 
@@ -185,7 +230,7 @@ def _store_answer(ctx: CommandContext, inv: Invocation, reference: str, question
 
 
 def _listing(cat: Catalogue) -> Reply:
-    lines = [f"`{q.name}` — {q.title}" + (f": {q.description}" if q.description else "") for q in cat]
+    lines = [f"`{q.name}` — {q.plain_title}" + (f": {q.description}" if q.description else "") for q in cat]
     problems = [f"Skipped {filename}: {reason}" for filename, reason in cat.problems]
     text = "Statistics queries (`/foi stats help NAME` for parameters):\n" + "\n".join(lines)
     return Reply(text=text + ("\n" + "\n".join(problems) if problems else ""), title="Statistics queries",
@@ -199,6 +244,8 @@ def _example_value(param: Any) -> str:
         return "2021-03" if param.name in ("to", "until", "end") else "2021-01"
     if param.type == "integer":
         return str(param.minimum if param.minimum is not None and param.name != "outcome" else 21)
+    if param.type == "text":
+        return "stevenage"
     return next(iter(param.choices or {"value": None}))
 
 
@@ -212,8 +259,11 @@ def _help(cat: Catalogue, name: str) -> Reply:
         query = cat.get(name)
     except UnknownQueryError as exc:
         raise CommandError(str(exc), usage="/foi stats help NAME") from None
-    lines = [f"{query.title}", query.description or "", "Parameters:"]
+    lines = [f"{query.plain_title}", query.description or "", "Parameters:"]
+    if query.pivot is not None:
+        lines[1] += " Shown as a cross-tab, with a chart and an Excel workbook."
     lines.extend(f"  {p.usage()}" for p in query.params)
+    lines.append("Options: chart, xlsx, disclose=yes (protect small numbers as in a letter), for REF [Qn]")
     lines.append(f"Example: {_example(query)}")
     text = "\n".join(line for line in lines if line)
     return Reply(text=text, title=f"/foi stats {query.name}", paragraphs=[text])

@@ -27,8 +27,8 @@ def store_figure(session: Session, case: Case, question: str, result: QueryResul
     row = session.exec(select(CaseFigure).where(CaseFigure.case_id == case.id, CaseFigure.question == question,
                                                 CaseFigure.query == result.name)).first()
     if row is None:
-        row = CaseFigure(case_id=case.id, question=question, query=result.name, title=result.title)
-    row.title = result.title
+        row = CaseFigure(case_id=case.id, question=question, query=result.name, title=result.title_without_period or result.title)
+    row.title = (result.title_without_period or result.title)[:300]  # the letter gives the period on its own line
     row.columns = list(result.columns)
     row.rows = [[_plain(v) for v in r] for r in result.rows]
     row.totals = [_plain(v) for v in result.totals] if result.totals is not None else None

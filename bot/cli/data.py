@@ -1,6 +1,7 @@
 """`foi-bot data import|demo`: load the statistics store the canned queries read (``DATA_URL``).
 
-``data import --format policeuk DIR`` loads police.uk street and outcomes files; ``--format extract
+``data import --format policeuk DIR`` loads police.uk street and outcomes files, and stop and search
+files (``*-stop-and-search.csv``) when the folder has them; ``--format extract
 FILE.csv`` a record-level crime extract (``--map FILE.toml`` names non-standard headers; without it the
 ``FOI_EXTRACT_MAP`` setting is used if set). ``data demo`` loads the SYNTHETIC demo extract. Every
 import prints rows per file and lists malformed rows with file:line, because figures disclosed under
@@ -69,7 +70,7 @@ def _import_unguarded(args: argparse.Namespace) -> int:
         if args.format == "policeuk":
             summary = import_policeuk(engine, path)
             if not summary.files:
-                return _fail(f"no police.uk *-street.csv or *-outcomes.csv files found in {path}", 2)
+                return _fail(f"no police.uk *-street.csv, *-outcomes.csv or *-stop-and-search.csv files found in {path}", 2)
         else:
             if path.is_dir():
                 return _fail(f"{path} is a directory; --format extract takes one CSV file", 2)

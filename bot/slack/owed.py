@@ -135,7 +135,8 @@ class SlackOutbox:
             self.owe("upload", {"channel": None if case_id else channel,
                                 "thread_ts": None if case_id else thread_ts, "thread_case": case_id,
                                 "filename": attachment.filename, "title": attachment.title,
-                                "filetype": attachment.filetype},
+                                "filetype": attachment.filetype,
+                                **({"alt_text": attachment.alt_text[:1000]} if attachment.alt_text else {})},
                      lane=lane, case_id=case_id, content=attachment.content)
 
     # -- a command's whole reply ---------------------------------------------------------------------------

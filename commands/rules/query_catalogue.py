@@ -35,6 +35,32 @@ File format (keys in ``[brackets]`` are optional)::
     name = "offence"                # the SQL column name
     title = "Offence"
     [totals] = false                # true: add this column up in the totals row
+    [time] = false                  # true: a time dimension (months, quarters): charts draw lines over it
+    [labels] = "month"              # a label set (commands/rules/stat_labels.py) for the values shown
+
+Parameters may also carry ``label = "Crime type"`` (its name in words) and ``labels`` (a table from choice
+word to words, or the name of a label set applied to the bound value), so that titles and the parameter
+line read as sentences. Titles may use ``{period}`` (the from/to parameters in words) and ``{area}`` (the
+police force area of the loaded police.uk data) besides parameter names. Optional tables::
+
+    [pivot]                         # show a two-dimensional result as a cross-tab
+    rows = "crime_type"             # the column whose values become rows
+    columns = "month"               # ... and columns
+    values = "crimes"               # the count in each cell
+    [apart] = ["Anti-social behaviour"]   # row values shown under the totals, never added into them
+    [apart_label] = "..."           # how such a row is labelled
+    [total_label] = "Total crimes"
+
+    [coverage] = "street"           # check from/to against the loaded months of this police.uk part
+                                    # (street, outcomes, stop-and-search) or the extract's dates (extract)
+
+    [categories]                    # say when a category asked about never appears in the loaded data
+    table = "policeuk_outcomes"
+    field = "outcome_type"
+    param = "outcome"               # the chosen value(s) of this parameter ... or
+    [values] = ["...", "..."]       # ... every one of these values (a table of all categories)
+    what = "police.uk outcomes data"
+    [match] = "lsoa-area"           # compare with the area part of an LSOA name (default: the value)
 """
 
 from __future__ import annotations
@@ -48,6 +74,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from commands.rules.stat_labels import (
+    LABEL_SETS,
+    area_from_batch,
+    day_words,
+    join_words,
+    label_value,
+    month_label,
+    period_words,
+)
+
 #: Where the built-in query files live (a data directory inside the installed ``templates`` package).
 BUILTIN_QUERY_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "queries"
 
@@ -59,7 +95,7 @@ DEFAULT_CAVEAT = (
     "individual extracting the data."
 )
 
-PARAM_TYPES = ("date", "month", "integer", "choice", "list")
+PARAM_TYPES = ("date", "month", "integer", "choice", "list", "text")
 SOURCES = ("analytics", "cases")
 DATASETS = ("extract", "policeuk")
 
@@ -70,9 +106,22 @@ _PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 _RELATIVE_RE = re.compile(r"^today(?:([+-])(\d+)([dm]))?$")
 
-_QUERY_KEYS = {"name", "title", "description", "source", "dataset", "note", "caveat", "sql", "params", "columns"}
-_PARAM_KEYS = {"type", "default", "choices", "min", "max", "help", "required"}
-_COLUMN_KEYS = {"name", "title", "totals"}
+_QUERY_KEYS = {"name", "title", "description", "source", "dataset", "note", "caveat", "sql", "params", "columns",
+               "pivot", "categories", "coverage"}
+#: What a query's period is checked against: a police.uk part, or the crime extract's dates.
+COVERAGE_PARTS = ("street", "outcomes", "stop-and-search", "extract")
+_PARAM_KEYS = {"type", "default", "choices", "min", "max", "help", "required", "label", "labels"}
+_COLUMN_KEYS = {"name", "title", "totals", "time", "labels"}
+_PIVOT_KEYS = {"rows", "columns", "values", "apart", "apart_label", "total_label", "row_title"}
+_CATEGORY_KEYS = {"table", "field", "param", "values", "what", "match"}
+#: How a category check compares: the value itself, or the area part of an LSOA name ("Stevenage 005C").
+CATEGORY_MATCHES = ("value", "lsoa-area")
+#: Tables a category check may look in (the analytics store's; identifiers are never taken from users).
+CATEGORY_TABLES = ("policeuk_street", "policeuk_outcomes", "policeuk_stop_search", "crime_records")
+#: Placeholders every title may use besides its parameters.
+TITLE_WORDS = ("period", "area")
+_IDENT_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
+_TEXT_RE = re.compile(r"^[\w .,'&()/-]{1,100}$")
 
 # Statement keywords that write, change the schema or session, or reach outside the database. A canned
 # query is a single read; the runner's read-only connection is the second line of defence, this the first.
@@ -129,6 +178,43 @@ class QueryParam:
     choices: Mapping[str, object] | None = None
     minimum: int | None = None
     maximum: int | None = None
+    label: str = ""
+    labels: Mapping[str, str] | str | None = None
+
+    @property
+    def title(self) -> str:
+        """The parameter's name in words ("Crime type"), for the parameter line under a table."""
+        return self.label or self.name.replace("_", " ").capitalize()
+
+    def words(self, value: object) -> str:
+        """A typed value as a reader would say it: dates and months in words, choices by their labels."""
+        if value is None:
+            return ""
+        if self.type == "date" and isinstance(value, date):
+            return day_words(value)
+        if self.type == "month":
+            return month_label(value)
+        if self.type == "list" and isinstance(value, list):
+            return join_words(self._choice_words(str(v)) for v in value)
+        if self.type == "choice":
+            return self._choice_words(str(value))
+        if self.type == "text":
+            if isinstance(self.labels, Mapping) and slug(str(value)) in self.labels:
+                return self.labels[slug(str(value))]
+            return area_from_batch(slug(str(value)))
+        if isinstance(self.labels, str):
+            return label_value(self.labels, value)
+        return str(value)
+
+    def _choice_words(self, word: str) -> str:
+        if isinstance(self.labels, Mapping) and word in self.labels:
+            return self.labels[word]
+        bound = self.choices.get(word) if self.choices else None
+        if isinstance(self.labels, str) and bound is not None and not isinstance(bound, list):
+            return label_value(self.labels, bound)
+        if isinstance(bound, str) and bound:
+            return bound
+        return word.replace("-", " ")
 
     @property
     def expanding(self) -> bool:
@@ -145,6 +231,8 @@ class QueryParam:
             return "a date as YYYY-MM-DD (e.g. 2016-01-01)"
         if self.type == "month":
             return "a month as YYYY-MM (e.g. 2021-03)"
+        if self.type == "text":
+            return 'a name, e.g. stevenage or "welwyn hatfield" (letters, digits, spaces, hyphens)'
         if self.type == "integer":
             if self.minimum is not None and self.maximum is not None:
                 return f"a whole number from {self.minimum} to {self.maximum}"
@@ -160,7 +248,8 @@ class QueryParam:
 
     def usage(self) -> str:
         """A one-line summary like ``from=DATE (required) first outcome date``."""
-        shape = {"date": "YYYY-MM-DD", "month": "YYYY-MM", "integer": "N"}.get(self.type, "|".join(self.choices or ()))
+        shape = {"date": "YYYY-MM-DD", "month": "YYYY-MM", "integer": "N", "text": "NAME"}.get(
+            self.type, "|".join(self.choices or ()))
         if self.type == "list":
             shape = f"{shape},..."
         status = "required" if self.required else f"default {_display_default(self.default)}"
@@ -173,6 +262,33 @@ class OutputColumn:
     name: str
     title: str
     totals: bool = False
+    time: bool = False
+    labels: str | None = None
+
+
+@dataclass(frozen=True)
+class PivotSpec:
+    """How a two-dimensional result becomes a cross-tab (rows x columns with row and column totals)."""
+
+    rows: str
+    columns: str
+    values: str
+    apart: tuple[str, ...] = ()
+    apart_label: str = ""
+    total_label: str = "Total"
+    row_title: str = ""  # the rows' heading, may use {param} placeholders ("{by}" -> "Object of search")
+
+
+@dataclass(frozen=True)
+class CategoryCheck:
+    """Categories whose absence from the loaded data must be said, not shown as an empty table."""
+
+    table: str
+    field: str
+    what: str
+    param: str | None = None
+    values: tuple[str, ...] = ()
+    match: str = "value"
 
 
 @dataclass(frozen=True)
@@ -190,6 +306,9 @@ class CannedQuery:
     note: str = ""
     caveat: str = DEFAULT_CAVEAT
     path: Path | None = None
+    pivot: PivotSpec | None = None
+    categories: CategoryCheck | None = None
+    coverage: str | None = None
 
     def param(self, name: str) -> QueryParam | None:
         for p in self.params:
@@ -208,6 +327,8 @@ class CannedQuery:
             value = values.get(p.name)
             if p.type == "choice" and p.choices is not None and value is not None:
                 out[p.name] = p.choices[str(value)]
+            elif p.type == "text" and value is not None:
+                out[p.name] = slug(str(value))
             elif p.type == "list" and value is not None:
                 items: list[object] = []
                 for word in value:  # type: ignore[attr-defined]
@@ -222,9 +343,55 @@ class CannedQuery:
         """The chosen values as the user would type them, in declaration order, for the result header."""
         return tuple((p.name, _display(values.get(p.name))) for p in self.params)
 
-    def display_title(self, values: Mapping[str, object]) -> str:
-        shown = dict(self.shown_params(values))
-        return _PLACEHOLDER_RE.sub(lambda m: shown.get(m.group(1), m.group(0)), self.title)
+    def period(self, values: Mapping[str, object]) -> str:
+        """The ``from``/``to`` parameters in words ("January–March 2021"), or "" without them."""
+        start, end = values.get("from"), values.get("to")
+        if start is None or end is None:
+            return ""
+        return period_words(start, end)
+
+    @property
+    def plain_title(self) -> str:
+        """The title for listings, before any values are chosen: "Crimes in PLACE by type and month"."""
+        text = re.sub(r",?\s*(outcomes\s+)?\{(period|area)\}", "", self.title)
+        return _PLACEHOLDER_RE.sub(lambda m: m.group(1).upper(), text).strip().rstrip(",")
+
+    def row_title(self, values: Mapping[str, object]) -> str | None:
+        """A cross-tab's row heading in words, when the file gives one (``row_title = "{by}"``)."""
+        if self.pivot is None or not self.pivot.row_title:
+            return None
+        words = {p.name: p.words(values.get(p.name)) for p in self.params}
+        text = _PLACEHOLDER_RE.sub(lambda m: words.get(m.group(1), m.group(0)), self.pivot.row_title)
+        return text[:1].upper() + text[1:]
+
+    def display_title(self, values: Mapping[str, object], *, area: str = "", with_period: bool = True) -> str:
+        """The title with placeholders in words: parameters by their labels, ``{period}``, ``{area}``.
+
+        A placeholder with nothing to say (no area known) is dropped with the comma before it, so a
+        title never shows an empty slot or an internal name. ``with_period=False`` leaves the period out,
+        for a letter that states the period on its own line in the team's date style.
+        """
+        words: dict[str, str] = {"period": self.period(values) if with_period else "", "area": area}
+        for p in self.params:
+            value = values.get(p.name)
+            words[p.name] = str(value) if p.type == "integer" and value is not None else p.words(value)
+        text = re.sub(r",\s*\{(period|area)\}", lambda m: f", {{{m.group(1)}}}" if words[m.group(1)] else "", self.title)
+        return _PLACEHOLDER_RE.sub(lambda m: words.get(m.group(1), m.group(0)), text).strip()
+
+    def params_in_words(self, values: Mapping[str, object]) -> tuple[str, ...]:
+        """One phrase per parameter ("Period: January–March 2021", "Crime type: all crime types")."""
+        out: list[str] = []
+        period = self.period(values)
+        if period:
+            out.append(f"Period: {period}")
+        for p in self.params:
+            if period and p.name in ("from", "to"):
+                continue
+            value = values.get(p.name)
+            if value is None or value == "":
+                continue
+            out.append(f"{p.title}: {p.words(value)}")
+        return tuple(out)
 
     def usage(self) -> str:
         words = " ".join(f"{p.name}=…" for p in self.params)
@@ -334,8 +501,13 @@ def parse_query(data: Mapping[str, object], *, default_name: str, path: Path | N
     check_sql(sql, [p.name for p in params])
     names = {p.name for p in params}
     for placeholder in _PLACEHOLDER_RE.findall(title):
-        if placeholder not in names:
+        if placeholder not in names and placeholder not in TITLE_WORDS:
             raise QueryFileError(f"title placeholder {{{placeholder}}} is not a declared parameter")
+    pivot = _parse_pivot(data.get("pivot"), columns)
+    coverage = data.get("coverage")
+    if coverage is not None and (source != "analytics" or coverage not in COVERAGE_PARTS):
+        raise QueryFileError(f"coverage {coverage!r} must be one of {', '.join(COVERAGE_PARTS)} (analytics queries only)")
+    categories = _parse_categories(data.get("categories"), params)
     caveat = data.get("caveat", DEFAULT_CAVEAT)
     if not isinstance(caveat, str):
         raise QueryFileError("caveat must be a string")
@@ -351,7 +523,64 @@ def parse_query(data: Mapping[str, object], *, default_name: str, path: Path | N
         note=str(data.get("note", "")).strip(),
         caveat=caveat.strip(),
         path=path,
+        pivot=pivot,
+        categories=categories,
+        coverage=coverage,
     )
+
+
+def _parse_pivot(raw: object, columns: Sequence[OutputColumn]) -> PivotSpec | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise QueryFileError("[pivot] must be a table")
+    unknown = set(raw) - _PIVOT_KEYS
+    if unknown:
+        raise QueryFileError(f"pivot: unknown key(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(_PIVOT_KEYS))}")
+    declared = {c.name for c in columns}
+    picked: dict[str, str] = {}
+    for key in ("rows", "columns", "values"):
+        value = raw.get(key)
+        if not isinstance(value, str) or value not in declared:
+            raise QueryFileError(f"pivot.{key} must name one of the [[columns]] ({', '.join(sorted(declared)) or 'none'})")
+        picked[key] = value
+    if len(set(picked.values())) != 3:
+        raise QueryFileError("pivot: rows, columns and values must be three different columns")
+    apart = raw.get("apart", [])
+    if not isinstance(apart, list) or not all(isinstance(a, str) for a in apart):
+        raise QueryFileError("pivot.apart must be a list of row values")
+    return PivotSpec(
+        rows=picked["rows"], columns=picked["columns"], values=picked["values"], apart=tuple(apart),
+        apart_label=str(raw.get("apart_label", "")), total_label=str(raw.get("total_label", "Total")),
+        row_title=str(raw.get("row_title", "")),
+    )
+
+
+def _parse_categories(raw: object, params: Sequence[QueryParam]) -> CategoryCheck | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise QueryFileError("[categories] must be a table")
+    unknown = set(raw) - _CATEGORY_KEYS
+    if unknown:
+        raise QueryFileError(f"categories: unknown key(s) {', '.join(sorted(unknown))}")
+    table, field_name = raw.get("table"), raw.get("field")
+    if table not in CATEGORY_TABLES:
+        raise QueryFileError(f"categories.table must be one of {', '.join(CATEGORY_TABLES)}")
+    if not isinstance(field_name, str) or not _IDENT_RE.match(field_name):
+        raise QueryFileError("categories.field must be a column name (lower-case letters, digits, underscores)")
+    param, values = raw.get("param"), raw.get("values", [])
+    if (param is None) == (not values):
+        raise QueryFileError("categories: give either param or values")
+    if param is not None and param not in {p.name for p in params}:
+        raise QueryFileError(f"categories.param {param!r} is not a declared parameter")
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise QueryFileError("categories.values must be a list of strings")
+    match = raw.get("match", "value")
+    if match not in CATEGORY_MATCHES:
+        raise QueryFileError(f"categories.match must be one of {', '.join(CATEGORY_MATCHES)}")
+    return CategoryCheck(table=table, field=field_name, what=str(raw.get("what", "the loaded data")),
+                         param=param, values=tuple(values), match=match)
 
 
 def check_sql(sql: str, declared: Sequence[str]) -> None:
@@ -457,6 +686,10 @@ def convert_value(p: QueryParam, text: str) -> object:
         if month is None:
             raise fail(f"{text!r} is not a month")
         return month
+    if p.type == "text":
+        if not _TEXT_RE.match(text):
+            raise fail(f"{text!r} is not a plain name")
+        return text
     if p.type == "integer":
         try:
             number = int(text.replace(",", ""))
@@ -519,6 +752,15 @@ def _parse_params_table(raw: object) -> tuple[QueryParam, ...]:
         for label, bound in (("min", minimum), ("max", maximum)):
             if bound is not None and (ptype != "integer" or not isinstance(bound, int) or isinstance(bound, bool)):
                 raise QueryFileError(f"{where}: {label} applies to integer parameters and must be a whole number")
+        labels = spec.get("labels")
+        if labels is not None:
+            if isinstance(labels, str):
+                if labels not in LABEL_SETS:
+                    raise QueryFileError(f"{where}: labels {labels!r} is not one of {', '.join(LABEL_SETS)}")
+            elif not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
+                raise QueryFileError(f"{where}: labels must be a table of words or the name of a label set")
+            elif choices is not None and set(labels) - set(choices):
+                raise QueryFileError(f"{where}: labels for unknown choice(s) {', '.join(sorted(set(labels) - set(choices)))}")
         has_default = "default" in spec
         required = bool(spec.get("required", not has_default))
         param = QueryParam(
@@ -530,6 +772,8 @@ def _parse_params_table(raw: object) -> tuple[QueryParam, ...]:
             choices=choices,
             minimum=minimum,
             maximum=maximum,
+            label=str(spec.get("label", "")).strip(),
+            labels=labels,
         )
         if has_default:
             try:
@@ -578,10 +822,14 @@ def _parse_columns(raw: object) -> tuple[OutputColumn, ...]:
         unknown = set(spec) - _COLUMN_KEYS
         if unknown:
             raise QueryFileError(f"columns #{i}: unknown key(s) {', '.join(sorted(unknown))}")
-        totals = spec.get("totals", False)
-        if not isinstance(totals, bool):
-            raise QueryFileError(f"columns #{i}: totals must be true or false")
-        columns.append(OutputColumn(name=spec["name"], title=str(spec.get("title", spec["name"])), totals=totals))
+        totals, time = spec.get("totals", False), spec.get("time", False)
+        if not isinstance(totals, bool) or not isinstance(time, bool):
+            raise QueryFileError(f"columns #{i}: totals and time must be true or false")
+        labels = spec.get("labels")
+        if labels is not None and labels not in LABEL_SETS:
+            raise QueryFileError(f"columns #{i}: labels {labels!r} is not one of {', '.join(LABEL_SETS)}")
+        columns.append(OutputColumn(name=spec["name"], title=str(spec.get("title", spec["name"])), totals=totals,
+                                    time=time, labels=labels))
     if len({c.name for c in columns}) != len(columns):
         raise QueryFileError("columns: a column name appears twice")
     return tuple(columns)
@@ -692,6 +940,11 @@ def _resolve_default(p: QueryParam, today: date) -> object:
         items = value if isinstance(value, list) else [value]
         return convert_value(p, ",".join(str(v) for v in items))
     return convert_value(p, str(value))
+
+
+def slug(text: str) -> str:
+    """A typed name as it is compared in SQL: lower case, spaces and underscores as hyphens."""
+    return re.sub(r"[\s_]+", "-", text.strip().lower())
 
 
 def _display(value: object) -> str:

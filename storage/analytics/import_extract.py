@@ -44,7 +44,7 @@ from storage.analytics.loading import (
     open_csv_text,
     progress_bar,
 )
-from storage.analytics.schema import CRIME_RECORD_INDEXES, create_schema, crime_records
+from storage.analytics.schema import create_record_indexes, create_schema, crime_records, drop_record_indexes
 from storage.analytics.store import bulk_insert, record_source
 
 #: Fields of an extract row, in the order of the tuples the loaders take.
@@ -238,8 +238,7 @@ def load_extract_records(
             result.rows += len(chunk)
             bar.update(len(chunk))
         if rebuild:
-            for index in CRIME_RECORD_INDEXES:
-                index.create(conn, checkfirst=True)
+            create_record_indexes(conn)
         c = crime_records.c
         bounds = conn.execute(
             select(func.min(c.recorded_date), func.max(c.recorded_date), func.min(c.outcome_date), func.max(c.outcome_date))
@@ -266,8 +265,7 @@ def extract_row_count(conn: Connection) -> int:
 
 
 def _drop_indexes(conn: Connection) -> None:
-    for index in CRIME_RECORD_INDEXES:
-        index.drop(conn, checkfirst=True)
+    drop_record_indexes(conn)
 
 
 def _parse_rows(

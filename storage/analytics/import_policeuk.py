@@ -1,4 +1,5 @@
-"""Loading police.uk open data (``*-street.csv`` and ``*-outcomes.csv``) into the analytics store.
+"""Loading police.uk open data (``*-street.csv``, ``*-outcomes.csv`` and, when present,
+``*-stop-and-search.csv`` - see ``import_stop_search``) into the analytics store.
 
 police.uk publishes one street file and one outcomes file per force per month. Quirks handled here:
 
@@ -27,6 +28,7 @@ from pathlib import Path
 from sqlalchemy import delete
 from sqlalchemy.engine import Connection, Engine
 
+from storage.analytics.import_stop_search import import_stop_search_file
 from storage.analytics.loading import (
     FileResult,
     ImportSummary,
@@ -71,13 +73,13 @@ OUTCOME_HEADERS = {
 }
 OPTIONAL_HEADERS = {"Context"}
 
-_FILE_RE = re.compile(r"^(?P<batch>.+)-(?P<kind>street|outcomes)\.csv$", re.IGNORECASE)
+_FILE_RE = re.compile(r"^(?P<batch>.+)-(?P<kind>street|outcomes|stop-and-search)\.csv$", re.IGNORECASE)
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def find_policeuk_files(path: Path) -> tuple[list[Path], list[str]]:
-    """The street and outcomes CSVs under ``path`` (a directory, searched recursively, or one file),
-    and the names of other CSVs that were ignored (e.g. stop-and-search files)."""
+    """The street, outcomes and stop-and-search CSVs under ``path`` (a directory, searched recursively, or
+    one file), and the names of other CSVs that were ignored."""
     if path.is_file():
         candidates = [path]
     elif path.is_dir():
@@ -88,12 +90,14 @@ def find_policeuk_files(path: Path) -> tuple[list[Path], list[str]]:
     for candidate in candidates:
         (found if _FILE_RE.match(candidate.name) else ignored).append(candidate)
     # street before outcomes within a month keeps the progress output in reading order
-    found.sort(key=lambda p: (p.name.rsplit("-", 1)[0], 0 if p.name.lower().endswith("street.csv") else 1))
+    order = {"street": 0, "outcomes": 1, "stop-and-search": 2}
+    found.sort(key=lambda p: (_FILE_RE.match(p.name).group("batch"),  # type: ignore[union-attr]
+                              order[_FILE_RE.match(p.name).group("kind").lower()]))  # type: ignore[union-attr]
     return found, [p.name for p in ignored]
 
 
 def import_policeuk(engine: Engine, path: Path, *, progress: bool | None = None) -> ImportSummary:
-    """Load every police.uk street/outcomes file under ``path``; one transaction per file.
+    """Load every police.uk street, outcomes and stop-and-search file under ``path``; one transaction per file.
 
     ``progress`` None shows a bar only on a terminal. Returns the summary (rows per file, months,
     malformed rows with file:line, ignored files); a file whose header is wrong is reported and skipped.
@@ -111,8 +115,10 @@ def import_policeuk(engine: Engine, path: Path, *, progress: bool | None = None)
 def import_policeuk_file(engine: Engine, path: Path, *, progress: bool | None = None) -> FileResult:
     match = _FILE_RE.match(path.name)
     if not match:
-        return FileResult(file=path.name, kind="?", error="name must end in -street.csv or -outcomes.csv")
+        return FileResult(file=path.name, kind="?", error="name must end in -street.csv, -outcomes.csv or -stop-and-search.csv")
     batch, kind = match.group("batch"), match.group("kind").lower()
+    if kind == "stop-and-search":
+        return import_stop_search_file(engine, path, batch, progress=progress)
     table = policeuk_street if kind == "street" else policeuk_outcomes
     headers = STREET_HEADERS if kind == "street" else OUTCOME_HEADERS
     result = FileResult(file=path.name, kind=kind)

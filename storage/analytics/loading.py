@@ -97,7 +97,7 @@ class ImportSummary:
             if len(malformed) > MAX_LISTED:
                 out.append(f"  ... and {len(malformed) - MAX_LISTED:,} more")
         if self.ignored:
-            out.append("ignored (not police.uk street/outcomes files): " + ", ".join(self.ignored))
+            out.append("ignored (not police.uk street, outcomes or stop-and-search files): " + ", ".join(self.ignored))
         return out
 
 

@@ -10,6 +10,7 @@ silently.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -24,6 +25,8 @@ from sqlalchemy.types import TypeEngine
 
 from commands.rules.query_catalogue import CannedQuery, check_sql
 from commands.rules.result_table import QueryResult, is_number
+from commands.rules.stat_labels import POLICEUK_ATTRIBUTION
+from storage.analytics.coverage import category_notices, coverage_notices, policeuk_area
 from storage.analytics.schema import data_sources
 
 __all__ = ["QueryResult", "QueryRunError", "build_statement", "readonly_connection", "run_query"]
@@ -36,6 +39,8 @@ _TABLE_HINTS = {
     "crime_records": "no crime extract loaded yet: run `foi-bot data import --format extract FILE` or `foi-bot data demo`",
     "policeuk_street": "no police.uk data loaded yet: run `foi-bot data import --format policeuk DIR`",
     "policeuk_outcomes": "no police.uk data loaded yet: run `foi-bot data import --format policeuk DIR`",
+    "policeuk_stop_search": "no police.uk stop and search data loaded yet: run `foi-bot data import --format policeuk "
+                            "DIR` on a folder holding *-stop-and-search.csv files",
     "ho_outcome_types": "the statistics store is not initialised: run `foi-bot data import` or `foi-bot data demo`",
     "cases": "the case register has no cases table: run `foi-bot db upgrade`",
     "case_exemptions": "the case register has no case_exemptions table: run `foi-bot db upgrade`",
@@ -56,7 +61,8 @@ def readonly_connection(engine: Engine, *, timeout_s: float | None = None) -> It
 
     SQLite: ``PRAGMA query_only=ON`` (restored afterwards, so a shared read-write engine is left as it
     was) and a progress handler that interrupts once the deadline passes. PostgreSQL: a read-only
-    transaction with ``SET LOCAL statement_timeout``. The transaction is always rolled back.
+    transaction with ``SET LOCAL statement_timeout``. DuckDB: the file is opened read-only by the engine
+    and a timer interrupts the statement. The transaction is always rolled back.
     """
     with engine.connect() as conn:
         dialect = conn.dialect.name
@@ -74,6 +80,22 @@ def readonly_connection(engine: Engine, *, timeout_s: float | None = None) -> It
                 if conn.in_transaction():
                     conn.rollback()
                 raw.execute(f"PRAGMA query_only={'ON' if previous else 'OFF'}")
+            return
+        if dialect == "duckdb":
+            # The engine opened the file read_only (store.open_store); DuckDB has no statement timeout,
+            # so a timer interrupts the connection at the deadline.
+            raw = conn.connection.driver_connection
+            timer = threading.Timer(timeout_s, raw.interrupt) if timeout_s is not None else None
+            if timer is not None:
+                timer.daemon = True
+                timer.start()
+            try:
+                yield conn
+            finally:
+                if timer is not None:
+                    timer.cancel()
+                if conn.in_transaction():
+                    conn.rollback()
             return
         if dialect == "postgresql":
             conn.exec_driver_sql("SET TRANSACTION READ ONLY")
@@ -112,7 +134,6 @@ def run_query(
     statement = build_statement(query)
     binds = query.bind_values(params)
     shown = query.shown_params(params)
-    title = query.display_title(params)
     declared = {c.name: c for c in query.columns}
     started = time.perf_counter()
     timed_out = truncated = False
@@ -121,6 +142,8 @@ def run_query(
     try:
         with readonly_connection(engine, timeout_s=None) as conn:
             freshness, synthetic = _freshness(conn, query)
+            area = policeuk_area(conn) if query.dataset == "policeuk" else ""
+            notices = [*coverage_notices(conn, query, params), *category_notices(conn, query, binds)]
     except DBAPIError as exc:  # unreachable server, not a database file, ...
         raise QueryRunError(_explain(query, exc)) from None
     try:
@@ -148,20 +171,26 @@ def run_query(
         raise QueryRunError(
             f"query {query.name}: column(s) {', '.join(missing)} declared in the file but the SQL returns {', '.join(keys)}"
         )
+    row_title = query.row_title(params)
     totals = None
     flags = [declared[k].totals if k in declared else False for k in keys]
     if rows and any(flags) and not truncated:
         sums: list[object] = []
+        # rows a cross-tab keeps apart (anti-social behaviour) are never added into the totals
+        apart_at = keys.index(query.pivot.rows) if query.pivot and query.pivot.apart and query.pivot.rows in keys else None
+        counted = [row for row in rows if apart_at is None or row[apart_at] not in query.pivot.apart]  # type: ignore[union-attr]
         for i, flag in enumerate(flags):
-            values = [row[i] for row in rows if is_number(row[i])]
+            values = [row[i] for row in counted if is_number(row[i])]
             sums.append(_plain(sum(values)) if flag else None)  # type: ignore[arg-type]
         if not flags[0]:
             sums[0] = "Total"
         totals = tuple(sums)
     return QueryResult(
         name=query.name,
-        title=title,
-        columns=tuple(declared[k].title if k in declared else k for k in keys),
+        title=query.display_title(params, area=area),
+        title_without_period=query.display_title(params, area=area, with_period=False),
+        columns=tuple((row_title if query.pivot and k == query.pivot.rows and row_title else declared[k].title)
+                      if k in declared else k for k in keys),
         keys=tuple(keys),
         rows=tuple(rows),
         totals=totals,
@@ -177,6 +206,12 @@ def run_query(
         caveat=query.caveat,
         note=query.note,
         description=query.description,
+        pivot=query.pivot,
+        time_keys=tuple(c.name for c in query.columns if c.time),
+        value_labels=tuple((c.name, c.labels) for c in query.columns if c.labels),
+        params_words=query.params_in_words(params),
+        attribution=POLICEUK_ATTRIBUTION if query.dataset == "policeuk" else "",
+        notices=tuple(notices),
     )
 
 
@@ -241,6 +276,8 @@ def _is_timeout(exc: DBAPIError) -> bool:
     orig = exc.orig
     if getattr(orig, "sqlstate", None) == "57014":  # PostgreSQL query_canceled (statement_timeout)
         return True
+    if type(orig).__name__ == "InterruptException":  # DuckDB, interrupted by the timer
+        return True
     return isinstance(exc, OperationalError) and "interrupted" in str(orig).lower()
 
 
@@ -248,7 +285,8 @@ def _explain(query: CannedQuery, exc: DBAPIError) -> str:
     message = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
     lowered = message.lower()
     for table, hint in _TABLE_HINTS.items():
-        if f"no such table: {table}" in lowered or f'relation "{table}" does not exist' in lowered:
+        if (f"no such table: {table}" in lowered or f'relation "{table}" does not exist' in lowered
+                or f"table with name {table} does not exist" in lowered):
             return hint
     if "readonly" in lowered or "read-only" in lowered or "read only" in lowered:
         return f"query {query.name} tried to write, which statistics queries may not do"

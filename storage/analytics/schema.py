@@ -5,7 +5,7 @@ extract) and police.uk open data, are bulk-loaded and replaced wholesale, can be
 written by a query. Keeping them in their own database (``DATA_URL``) means a query can be given a
 read-only connection and a heavy import never locks the case register.
 
-Engine choice, measured with ``tests/bench/bench_stats.py`` (1,000,000 synthetic extract rows, 2 CPUs)::
+Engine choice, measured with ``tests/bench/bench_extract.py`` (1,000,000 synthetic extract rows, 2 CPUs)::
 
     CSV import into SQLite (parse, validate, insert, rebuild indexes)   166,000 rows/s (6.0 s)
     re-import of the same file (replacing the 1,000,000 rows)            151,000 rows/s
@@ -18,11 +18,12 @@ that matters here: it ships with Python (no extra wheel on a locked-down force l
 supports it natively (DuckDB needs a third-party dialect), it has a real read-only open mode
 (``mode=ro``) plus ``PRAGMA query_only``, a progress handler so a runaway query can be interrupted at
 the time limit, and it is the same engine the case register already uses, so the team has one kind of
-file to back up. PostgreSQL works too: point ``DATA_URL`` at it.
+file to back up. PostgreSQL and DuckDB work too: point ``DATA_URL`` at them. ``tests/bench/bench_stats.py``
+times the police.uk queries at 1 M and 10 M rows on all three; README.md says when to move.
 
 Dates are stored as ISO ``YYYY-MM-DD`` (SQLAlchemy's SQLite ``Date`` representation), so string
-comparison is date comparison and ``SUBSTR(CAST(d AS VARCHAR(10)), 1, 7)`` gives the month on both SQLite
-and PostgreSQL. police.uk months are kept as the ``YYYY-MM`` text the files use.
+comparison is date comparison and ``SUBSTR(CAST(d AS VARCHAR(10)), 1, 7)`` gives the month on SQLite,
+PostgreSQL and DuckDB. police.uk months are kept as the ``YYYY-MM`` text the files use.
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.schema import CreateIndex
+
+from commands.rules.stat_labels import HO_OUTCOME_LABELS
 
 metadata = MetaData()
 
@@ -51,7 +56,6 @@ metadata = MetaData()
 crime_records = Table(
     "crime_records",
     metadata,
-    Column("id", Integer, primary_key=True),
     Column("crime_ref", String(64), nullable=False),
     Column("ho_offence_code", String(16)),
     Column("offence", String(200), nullable=False),
@@ -78,7 +82,6 @@ CRIME_RECORD_INDEXES = (
 policeuk_street = Table(
     "policeuk_street",
     metadata,
-    Column("id", Integer, primary_key=True),
     Column("batch", String(120), nullable=False),  # file stem without -street: "2021-01-hertfordshire"
     Column("crime_id", String(80)),
     Column("month", String(7), nullable=False),
@@ -101,7 +104,6 @@ policeuk_street = Table(
 policeuk_outcomes = Table(
     "policeuk_outcomes",
     metadata,
-    Column("id", Integer, primary_key=True),
     Column("batch", String(120), nullable=False),
     Column("crime_id", String(80), nullable=False),
     Column("month", String(7), nullable=False),
@@ -115,6 +117,32 @@ policeuk_outcomes = Table(
     Column("outcome_type", String(120), nullable=False),
     Index("ix_policeuk_outcomes_type_month", "outcome_type", "month", "crime_id"),
     Index("ix_policeuk_outcomes_batch", "batch"),
+)
+
+#: police.uk ``*-stop-and-search.csv`` rows: one search of a person or vehicle. ``month`` is taken from
+#: the search's date (``YYYY-MM``); blanks stay NULL ("Not recorded" in the queries).
+policeuk_stop_search = Table(
+    "policeuk_stop_search",
+    metadata,
+    Column("batch", String(120), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("searched_at", String(32), nullable=False),
+    Column("search_type", String(60), nullable=False),
+    Column("part_of_operation", Boolean),
+    Column("operation", String(200)),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("gender", String(40)),
+    Column("age_range", String(40)),
+    Column("self_defined_ethnicity", String(200)),
+    Column("officer_defined_ethnicity", String(60)),
+    Column("legislation", String(200)),
+    Column("object_of_search", String(120)),
+    Column("outcome", String(120)),
+    Column("outcome_linked", Boolean),
+    Column("outer_clothing_removed", Boolean),
+    Index("ix_policeuk_stop_search_month", "month"),
+    Index("ix_policeuk_stop_search_batch", "batch"),
 )
 
 #: One row per loaded file or extract, for the freshness line under every answer.
@@ -135,34 +163,33 @@ data_sources = Table(
 ho_outcome_types = Table(
     "ho_outcome_types",
     metadata,
-    Column("outcome", Integer, primary_key=True),
+    Column("outcome", Integer, primary_key=True, autoincrement=False),
     Column("label", String(200), nullable=False),
 )
 
-HO_OUTCOME_LABELS: dict[int, str] = {
-    1: "Charged/Summonsed",
-    2: "Caution - youths",
-    3: "Caution - adults",
-    4: "Taken into consideration",
-    5: "Offender died",
-    6: "Penalty Notice for Disorder",
-    7: "Cannabis/Khat warning",
-    8: "Community resolution",
-    9: "Prosecution not in the public interest (CPS)",
-    10: "Formal action against the offender is not in the public interest (Police)",
-    11: "Prosecution prevented - suspect under age",
-    12: "Prosecution prevented - suspect too ill",
-    13: "Prosecution prevented - victim or key witness dead/too ill",
-    14: "Evidential difficulties: suspect not identified; victim does not support further action",
-    15: "Evidential difficulties: suspect identified; victim supports action",
-    16: "Evidential difficulties: suspect identified; victim does not support further action",
-    17: "Prosecution time limit expired",
-    18: "Investigation complete - no suspect identified",
-    19: "National Fraud Intelligence Bureau filed (fraud)",
-    20: "Responsibility for further investigation transferred to another body",
-    21: "Further investigation to support formal action not in the public interest - police decision",
-    22: "Diversionary, educational or intervention activity",
-}
+
+
+@compiles(CreateIndex, "duckdb")
+def _no_index_on_duckdb(element: CreateIndex, compiler: object, **kw: object) -> str:
+    """No secondary indexes on DuckDB: its column store answers these scans from min/max zone maps, while
+    an ART index costs most of the load time (22,000 instead of 300,000 rows/s in tests/bench) and makes
+    replacing a month's rows slower. The statement becomes a no-op so one schema serves every engine."""
+    return "SELECT 1"
+
+
+def create_record_indexes(conn: Connection) -> None:
+    """The crime_records indexes (rebuilt after big extract loads); none on DuckDB (see above)."""
+    if conn.dialect.name == "duckdb":
+        return
+    for index in CRIME_RECORD_INDEXES:
+        index.create(conn, checkfirst=True)
+
+
+def drop_record_indexes(conn: Connection) -> None:
+    if conn.dialect.name == "duckdb":
+        return
+    for index in CRIME_RECORD_INDEXES:
+        index.drop(conn, checkfirst=True)
 
 
 def create_schema(bind: Engine | Connection) -> None:
@@ -172,8 +199,7 @@ def create_schema(bind: Engine | Connection) -> None:
             create_schema(conn)
         return
     metadata.create_all(bind)
-    for index in CRIME_RECORD_INDEXES:
-        index.create(bind, checkfirst=True)
+    create_record_indexes(bind)
     present = set(bind.execute(select(ho_outcome_types.c.outcome)).scalars())
     missing = [{"outcome": k, "label": v} for k, v in HO_OUTCOME_LABELS.items() if k not in present]
     if missing:

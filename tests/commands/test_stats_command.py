@@ -40,7 +40,7 @@ def test_seed_outcome_21_table_goes_to_the_case_thread_with_csv_and_chart(ctx, d
         [figure] = session.exec(select(CaseFigure)).all()
         assert session.exec(select(CaseAnswer)).all() == []  # the officer's own answer is never written over
     assert figure.question == "1" and figure.query == "outcome-by-offence" and figure.totals == ["Total", 149]
-    assert "As the letter will show it (Q1)" in post.blocks_markdown[1]
+    assert any("As the letter will show it (Q1)" in block for block in post.blocks_markdown)
 
 
 @pytest.mark.parametrize(
@@ -78,3 +78,51 @@ def test_only_the_team_may_run_statistics(ctx, demo) -> None:
 def test_no_data_yet_says_how_to_load_it(ctx) -> None:
     reply = run(ctx, SEED_Q, now=NOW)
     assert reply.is_error and "foi-bot data demo" in reply.text
+
+
+def test_a_type_by_month_question_comes_back_as_a_pivot_with_a_line_chart_and_a_spreadsheet(ctx) -> None:
+    from storage.analytics.import_policeuk import import_policeuk
+    from tests.conftest import shared_path
+
+    engine = open_store(load_settings().data_url, readonly=False)
+    import_policeuk(engine, shared_path("data", "policeuk", "hertfordshire"), progress=False)
+    engine.dispose()
+    reply = run(ctx, "stats crimes-in-area place=stevenage from=2021-01 to=2021-03", now=NOW)
+    assert not reply.is_error, reply.text
+    [post] = reply.thread_posts
+    assert [a.filename for a in post.attachments] == ["crimes-in-area.csv", "crimes-in-area.png", "crimes-in-area.xlsx"]
+    assert post.attachments[1].content.startswith(b"\x89PNG")
+    assert post.attachments[2].content.startswith(b"PK")  # an xlsx is a zip
+    [header] = [line for line in post.preformatted.splitlines() if line.startswith("Crime type")]
+    assert header.split()[2:] == ["Jan", "2021", "Feb", "2021", "Mar", "2021", "Total"]
+    assert "Total crimes" in post.preformatted and "Open Government Licence v3.0" in post.preformatted
+    assert post.blocks_markdown[-1].startswith("_Chart description:_ Small multiples")
+    assert "Period: January–March 2021" in post.blocks_markdown[0]
+
+
+def test_disclose_yes_and_for_ref_protect_small_numbers(ctx, demo) -> None:
+    run(ctx, "new How many Outcome 21? received:2018-02-09", now=NOW)
+    plain = run(ctx, SEED_Q, now=NOW).thread_posts[0]
+    assert "fewer than 5" not in plain.preformatted
+    for words in (" disclose=yes", " for FOI2018/00001"):
+        [post] = run(ctx, SEED_Q + words, now=NOW).thread_posts
+        assert "fewer than 5" in post.preformatted and "section 40(2)" in post.preformatted, words
+        csv_text = post.attachments[0].content.decode("utf-8-sig")
+        assert "Child-Taking Indecent Photo,fewer than 5" in csv_text
+    bad = run(ctx, SEED_Q + " disclose=perhaps", now=NOW)
+    assert bad.is_error and "disclose" in bad.text
+
+
+def test_caseload_by_quarter_counts_time_with_the_statutory_clock(ctx) -> None:
+    # received Tue 2 Jan 2024: day 20 is 30 Jan; received 4 Mar 2024: Good Friday and Easter Monday skipped
+    now = datetime(2024, 7, 1, 10, tzinfo=timezone.utc)
+    for subject, received in (("one", "2024-01-02"), ("two", "2024-01-03"), ("three", "2024-03-04")):
+        assert not run(ctx, f"new {subject} received:{received}", now=now).is_error
+    for line in ("respond FOI2024/00001 2024-01-30 granted",  # day 20: in time
+                 "respond FOI2024/00002 2024-02-01 refused",  # day 21: late
+                 "respond FOI2024/00003 2024-04-03 part"):  # day 22 by the calendar, 20 with Easter skipped
+        assert not run(ctx, line, now=now).is_error, line
+    reply = run(ctx, "stats caseload-quarterly from=2024-01-01 to=2024-03-31 as_of=2024-06-30", now=now)
+    assert not reply.is_error, reply.text
+    [line] = [x for x in reply.thread_posts[0].preformatted.splitlines() if x.startswith("2024 Q1")]
+    assert line.split() == ["2024", "Q1", "3", "3", "2", "66.7", "no", "0", "1", "1", "0"]

@@ -116,14 +116,15 @@ def test_the_seed_figures_reach_the_letter_beside_the_officers_answer(real_data)
     stored = run(dctx, f"{SEED_Q} for {reference} Q1", user=DRAFTER, now=NOW)
     assert not stored.is_error, stored.text
     assert "added to the answer to Q1" in stored.text
-    preview = stored.thread_posts[0].blocks_markdown[1]
+    [preview] = [b for b in stored.thread_posts[0].blocks_markdown if "As the letter will show it" in b]
     assert "fewer than 5" in preview and "149" in preview and "0." not in preview.split("```")[1]
     for line in (f"answer {reference} 2 76", f"answer {reference} 2a 0", f"answer {reference} 2b 0",
                  f"answer {reference} 3 622", f"answer {reference} 4 622", f"annex {reference} figures xlsx Q1 Outcome 21"):
         assert not run(dctx, line, user=DRAFTER, now=NOW).is_error, line
     posted = run(dctx, f"draft {reference} response date:2018-03-08", user=DRAFTER, now=NOW)
     letter = posted.thread_posts[0].text
-    assert "**Q1** – 88\n\n**Crimes by offence - Indecent images - Outcome 21**\n1st January 2016 to 31st January 2018" in letter
+    assert ("**Q1** – 88\n\n**Crimes by offence, indecent photos of children, Home Office Outcome 21**\n"
+            "1st January 2016 to 31st January 2018") in letter  # the period once, in the letter's own date style
     assert "Child-Distribute Indecent Photo" in letter and "fewer than 5" in letter
     assert letter.count("Where a figure is between 1 and 4, it is shown as \"fewer than 5\"") == 1
     assert "section 40(2) of the Freedom of Information Act 2000" in letter

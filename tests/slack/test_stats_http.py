@@ -37,3 +37,5 @@ def test_stats_over_http_upload_csv_and_chart_into_the_case_thread(bot) -> None:
     assert any("(CSV)" in n for n in names)
     assert all(c.args.get("thread_ts") == posted.args["thread_ts"] for c in completes)
     assert any(b"Child-Distribute Indecent Photo,139" in u.raw for u in uploads)
+    chart_url = [c for c in bot.standin.calls_to("files.getUploadURLExternal") if c.args.get("filename", "").endswith(".png")]
+    assert chart_url and chart_url[0].args.get("alt_txt", "").startswith("Horizontal bar chart")  # alt text travels

@@ -4,6 +4,7 @@ tmp_path, never the real per-user data directory)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -22,6 +23,7 @@ from storage.analytics.store import open_store
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 POLICEUK_DIR = SHARED / "data" / "policeuk" / "hertfordshire"
 SEED_TABLE = SHARED / "data" / "seed" / "004_c169afbff6e176f3.txt"
+STOP_SEARCH_DIR = Path(__file__).resolve().parent / "data" / "stop-and-search"
 
 
 @pytest.fixture(autouse=True)
@@ -77,3 +79,21 @@ def run(
     """Parse ``words`` for query ``name`` and run it, as the CLI and Slack do."""
     query = catalogue.get(name)
     return run_query(engine, query, parse_params(query, list(words), today=date(2026, 11, 21)), timeout_s=timeout_s, row_limit=row_limit)
+
+
+@pytest.fixture(params=["sqlite", "postgres", "duckdb"])
+def analytics_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty analytics store on each engine: SQLite always, PostgreSQL when TEST_DATABASE_URL is set,
+    DuckDB when duckdb-engine is installed (the test extra installs it)."""
+    if request.param == "postgres":
+        from tests.conftest import reset_postgres
+
+        url = os.environ.get("TEST_DATABASE_URL")
+        if not url:
+            pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL server to test against")
+        reset_postgres(url)
+        return url
+    if request.param == "duckdb":
+        pytest.importorskip("duckdb_engine", reason="duckdb-engine is not installed: pip install 'foi-bot[duckdb]'")
+        return f"duckdb:///{tmp_path / 'analytics.duckdb'}"
+    return f"sqlite:///{tmp_path / 'analytics.sqlite3'}"

@@ -1,7 +1,9 @@
-"""The analytics store on each backend: SQLite always, PostgreSQL when TEST_DATABASE_URL is set.
+"""The analytics store on each backend: SQLite always, PostgreSQL when TEST_DATABASE_URL is set, DuckDB
+when duckdb-engine is installed.
 
-The same query files must give the same figures on both, writes must be refused and the time limit
-enforced by each backend's own mechanism (SQLite progress handler, PostgreSQL statement_timeout).
+The same query files must give the same figures on each, writes must be refused and the time limit
+enforced by each backend's own mechanism (SQLite progress handler, PostgreSQL statement_timeout, DuckDB
+interrupt).
 """
 
 from __future__ import annotations
@@ -29,11 +31,11 @@ SLOW = parse_query(
 
 
 @pytest.fixture
-def store(database_url: str) -> Engine:
-    writer = open_store(database_url, readonly=False)
+def store(analytics_url: str) -> Engine:
+    writer = open_store(analytics_url, readonly=False)
     load_demo(writer, progress=False)
     writer.dispose()
-    engine = open_store(database_url)
+    engine = open_store(analytics_url)
     yield engine  # type: ignore[misc]
     engine.dispose()
 

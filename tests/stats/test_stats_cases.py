@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import Column, Date, DateTime, Integer, MetaData, String, Table, create_engine
+from sqlalchemy import Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, create_engine
 from sqlalchemy.engine import Engine
 
 from commands.rules.query_catalogue import Catalogue
@@ -34,6 +34,7 @@ cases = Table(
     Column("due", Date),
     Column("response_outcome", String(32)),
     Column("working_days_taken", Integer),
+    Column("extended", Boolean, nullable=False, default=False),
     Column("parent_id", Integer),
     Column("review_outcome", String(32)),
     Column("created_at", DateTime, nullable=False),
@@ -58,13 +59,13 @@ def make_cases(seed: int = 7) -> tuple[list[dict[str, object]], list[dict[str, o
         answered = rng.random() < 0.8 and received < AS_OF
         days = rng.randint(3, 35) if answered else None
         responded = received + timedelta(days=days * 7 // 5) if answered and days else None
-        outcome = rng.choice(["granted", "part", "refused", "not_held", "withdrawn"]) if answered else (
+        outcome = rng.choice(["granted", "part", "refused", "not-held", "ncnd", "cost-limit", "withdrawn"]) if answered else (
             "withdrawn" if rng.random() < 0.05 else None)
         rows.append({
             "id": i, "reference": f"FOI/{i:04d}", "regime": regime, "status": "closed" if answered else "open",
             "received": received, "responded": responded, "due": received + timedelta(days=28),
             "response_outcome": outcome, "working_days_taken": days if rng.random() > 0.05 else None,
-            "parent_id": None, "review_outcome": None, "created_at": datetime(2024, 1, 1),
+            "extended": rng.random() < 0.1, "parent_id": None, "review_outcome": None, "created_at": datetime(2024, 1, 1),
         })
         if answered and outcome in ("part", "refused"):
             for section in rng.sample(["s12", "s30(1)", "s31(1)(a)", "s40(2)", "s23(5)"], k=rng.randint(1, 2)):
@@ -75,7 +76,7 @@ def make_cases(seed: int = 7) -> tuple[list[dict[str, object]], list[dict[str, o
         rows.append({
             "id": j, "reference": f"IR/{j}", "regime": parent["regime"], "status": "open", "received": requested,
             "responded": None, "due": requested + timedelta(days=28), "response_outcome": None,
-            "working_days_taken": None, "parent_id": parent["id"],
+            "working_days_taken": None, "extended": False, "parent_id": parent["id"],
             "review_outcome": rng.choice(["upheld", "upheld", "overturned", "partly", None]),
             "created_at": datetime(2024, 1, 1),
         })
@@ -129,6 +130,56 @@ def test_caseload(register: Engine, catalogue: Catalogue) -> None:
     assert not result.synthetic and result.freshness.startswith("Data: the live case register as at ")
 
 
+def quarter(day: date) -> str:
+    return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+
+
+@pytest.mark.parametrize(("regime", "regimes"), [("foi-eir", {"foia", "eir"}), ("sar", {"sar"}), ("all", {"foia", "eir", "sar"})])
+def test_caseload_by_quarter(register: Engine, catalogue: Catalogue, regime: str, regimes: set[str]) -> None:
+    result = run(register, catalogue, "caseload-quarterly", *PERIOD, f"as_of={AS_OF}", f"regime={regime}")
+    groups: dict[str, list[dict[str, object]]] = defaultdict(list)
+    for c in originals():
+        if in_period(c["received"]) and c["regime"] in regimes:
+            groups[quarter(c["received"])].append(c)  # type: ignore[arg-type]
+    expected = []
+    for key in sorted(groups):
+        items = groups[key]
+        answered = [c for c in items if c["responded"] is not None]
+        within = [c for c in answered if c["working_days_taken"] is not None and c["working_days_taken"] <= 20]  # type: ignore[operator]
+        pct = round(100 * len(within) / len(answered), 1) if answered else None
+        meets = None if not answered else ("yes" if len(within) >= 0.9 * len(answered) else "no")
+        expected.append((
+            key, len(items), len(answered), len(within), pct, meets,
+            sum(1 for c in items if c["extended"]),
+            sum(1 for c in items if c["response_outcome"] in ("refused", "ncnd", "cost-limit")),
+            sum(1 for c in items if c["response_outcome"] == "part"),
+            sum(1 for c in items if c["responded"] is None and c["response_outcome"] != "withdrawn"
+                and c["due"] < AS_OF),  # type: ignore[operator]
+        ))
+    assert [r[0] for r in result.rows] == [e[0] for e in expected] and len(expected) >= 4
+    for got, want in zip(result.rows, expected, strict=True):
+        assert got[:4] == want[:4] and got[5:] == want[5:]
+        assert got[4] == pytest.approx(want[4], abs=0.051)
+    assert result.totals is not None and result.totals[1] == sum(e[1] for e in expected)
+    assert result.title.startswith("FOI caseload by quarter, ")
+
+
+def test_exemptions_and_reviews_by_quarter(register: Engine, catalogue: Catalogue) -> None:
+    answered = {c["id"]: c for c in originals() if in_period(c["responded"])}
+    cited = {(e["case_id"], e["section"]) for e in EXEMPTIONS if e["case_id"] in answered}
+    expected = Counter((section, quarter(answered[case]["responded"])) for case, section in cited)  # type: ignore[arg-type]
+    result = run(register, catalogue, "exemptions-by-quarter", *PERIOD)
+    assert sorted(result.rows) == sorted((s, q, n) for (s, q), n in expected.items())
+    reviews = run(register, catalogue, "reviews-by-quarter", *PERIOD)
+    by_quarter: dict[str, Counter[object]] = defaultdict(Counter)
+    for c in CASES:
+        if c["parent_id"] is not None and in_period(c["received"]):
+            by_quarter[quarter(c["received"])][c["review_outcome"]] += 1  # type: ignore[arg-type]
+    assert list(reviews.rows) == [
+        (q, sum(n.values()), n["upheld"], n["overturned"], n["partly"], n[None]) for q, n in sorted(by_quarter.items())
+    ]
+
+
 def test_outcomes(register: Engine, catalogue: Catalogue) -> None:
     result = run(register, catalogue, "outcomes", *PERIOD)
     by_regime: dict[str, Counter[str]] = defaultdict(Counter)
@@ -136,11 +187,11 @@ def test_outcomes(register: Engine, catalogue: Catalogue) -> None:
         if in_period(c["responded"]):
             by_regime[str(c["regime"])][str(c["response_outcome"])] += 1
     expected = [
-        (regime, n["granted"], n["part"], n["refused"], n["not_held"], sum(n.values()))
+        (regime, n["granted"], n["part"], n["refused"], n["not-held"], n["ncnd"], n["cost-limit"], sum(n.values()))
         for regime, n in sorted(by_regime.items())
     ]
     assert list(result.rows) == expected
-    assert result.totals == ("Total", *[sum(r[i] for r in expected) for i in range(1, 6)])
+    assert result.totals == ("Total", *[sum(r[i] for r in expected) for i in range(1, 8)])
 
 
 def test_exemptions(register: Engine, catalogue: Catalogue) -> None:
@@ -200,7 +251,7 @@ def test_median_and_p90_rules(tmp_path, catalogue: Catalogue, values: list[int],
         conn.execute(cases.insert(), [
             {"reference": f"F{i}", "regime": "foia", "status": "closed", "received": date(2024, 1, 2),
              "responded": date(2024, 2, 1), "due": date(2024, 1, 30), "response_outcome": "granted",
-             "working_days_taken": v, "created_at": datetime(2024, 1, 1)}
+             "working_days_taken": v, "extended": False, "created_at": datetime(2024, 1, 1)}
             for i, v in enumerate(values)
         ])
     writer.dispose()
@@ -230,7 +281,7 @@ def test_cases_queries_run_against_the_real_case_register_models(tmp_path, catal
     expected = {
         "caseload": (("2024-01", "foia", 1, 1, 1, 100.0, 0),),
         "exemptions": (("s40(2)", 1, 1),),
-        "outcomes": (("foia", 0, 1, 0, 0, 1),),
+        "outcomes": (("foia", 0, 1, 0, 0, 0, 0, 1),),
         "response-times": (("foia", 1, 12.0, 12, 12),),
         "reviews": (("foia", 1, 1, 0, 0, 0),),
     }

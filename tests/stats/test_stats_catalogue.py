@@ -114,6 +114,19 @@ BROKEN_FILES = {
     "bad-source.toml": ('title = "x"\nsource = "excel"\nsql = "SELECT 1"\n', "source 'excel'"),
     "no-choices.toml": ('title = "x"\nsource = "analytics"\nsql = "SELECT :c"\n[params.c]\ntype = "choice"\n', "needs choices"),
     "bad-title.toml": ('title = "x {nope}"\nsource = "analytics"\nsql = "SELECT 1"\n', "placeholder {nope}"),
+    "pivot-unknown.toml": ('title = "x"\nsource = "analytics"\nsql = "SELECT 1 AS a, 2 AS b, 3 AS n"\n'
+                           '[[columns]]\nname = "a"\n[[columns]]\nname = "n"\n'
+                           '[pivot]\nrows = "a"\ncolumns = "b"\nvalues = "n"\n', "pivot.columns must name one of"),
+    "categories-table.toml": ('title = "x"\nsource = "analytics"\nsql = "SELECT 1"\n'
+                              '[categories]\ntable = "cases"\nfield = "x"\nvalues = ["a"]\n',
+                              "categories.table must be one of"),
+    "categories-field.toml": ('title = "x"\nsource = "analytics"\nsql = "SELECT 1"\n'
+                              '[categories]\ntable = "policeuk_outcomes"\nfield = "x; DROP"\nvalues = ["a"]\n',
+                              "categories.field must be a column name"),
+    "coverage-cases.toml": ('title = "x"\nsource = "cases"\ncoverage = "street"\nsql = "SELECT 1"\n',
+                            "coverage 'street' must be one of"),
+    "labels-unknown.toml": ('title = "x"\nsource = "analytics"\nsql = "SELECT :c"\n[params.c]\ntype = "choice"\n'
+                            'choices = ["a"]\nlabels = "klingon"\n', "labels 'klingon' is not one of"),
 }
 
 
@@ -253,7 +266,7 @@ def test_seed_parameters_parse(catalogue: Catalogue) -> None:
     query = catalogue.get("outcome-by-offence")
     values = parse_params(query, ["outcome=21", "from=2016-01-01", "to=2018-01-31", "group=indecent-images"], today=TODAY)
     assert values == {"outcome": 21, "group": "indecent-images", "from": date(2016, 1, 1), "to": date(2018, 1, 31)}
-    assert query.display_title(values) == "Crimes by offence - indecent-images - Outcome 21"
+    assert query.display_title(values) == "Crimes by offence, indecent photos of children, Home Office Outcome 21, 1 January 2016 to 31 January 2018"
 
 
 @given(st.text(max_size=30))

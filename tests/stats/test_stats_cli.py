@@ -36,7 +36,7 @@ def test_demo_then_seed_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats", "run", "outcome-by-offence", "--param", "outcome=21", *SEED_ARGS]) == 0
     out = capsys.readouterr().out
     assert "Child-Distribute Indecent Photo                    139" in out
-    assert out.splitlines()[0] == "Crimes by offence - indecent-images - Outcome 21 [SYNTHETIC DATA]"
+    assert out.splitlines()[0] == "Crimes by offence, indecent photos of children, Home Office Outcome 21, 1 January 2016 to 31 January 2018 [SYNTHETIC DATA]"
     assert "Total                                              149" in out
 
 
@@ -82,9 +82,9 @@ def test_bad_input_exits_2_with_one_clear_line(argv: list[str], fragment: str, c
 
 def test_argparse_rejects_unknown_format(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        main(["stats", "run", "offences-by-group", "--format", "xlsx"])
+        main(["stats", "run", "offences-by-group", "--format", "pdf"])
     assert exit_info.value.code == 2
-    assert "invalid choice: 'xlsx'" in capsys.readouterr().err
+    assert "invalid choice: 'pdf'" in capsys.readouterr().err
 
 
 def test_no_data_yet_exits_1(capsys: pytest.CaptureFixture[str]) -> None:

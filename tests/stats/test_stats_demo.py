@@ -146,7 +146,7 @@ def test_synthetic_label_appears_everywhere_it_is_shown(demo_engine: Engine, cat
     assert result.synthetic
     assert "SYNTHETIC" in result.freshness
     text = render_table(result)
-    assert text.startswith("Crimes by offence - indecent-images [SYNTHETIC DATA]")
+    assert text.startswith("Crimes by offence, indecent photos of children, 1 January 2016 to 31 January 2018 [SYNTHETIC DATA]")
     assert "SYNTHETIC DATA - demonstration figures, not real crime records" in text
     assert "SYNTHETIC DATA" in to_csv(result).decode("utf-8-sig").splitlines()[-1]
     payload = json.loads(to_json(result))

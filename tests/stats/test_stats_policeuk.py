@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from commands.rules.query_catalogue import Catalogue
+from commands.rules.result_table import grid_of, render_table
 from storage.analytics.import_policeuk import import_policeuk
 from storage.analytics.loading import ImportSummary
 from storage.analytics.schema import policeuk_outcomes, policeuk_street
@@ -18,6 +19,7 @@ from storage.analytics.store import open_store
 from tests.stats.conftest import POLICEUK_DIR, run
 
 UNKNOWN = "Unknown (reported before the loaded street data)"
+ASB = "Anti-social behaviour"
 
 
 def read_rows(kind: str) -> list[dict[str, str]]:
@@ -69,18 +71,53 @@ def test_asb_rows_without_crime_id_are_loaded(policeuk_engine: Engine) -> None:
 
 
 @pytest.mark.parametrize(("start", "end"), [("2021-01", "2021-03"), ("2021-02", "2021-02"), ("2021-02", "2021-03")])
-def test_crime_type_by_month_matches_independent_count(
+def test_crime_type_by_month_counts_crimes_and_leaves_asb_out(
     policeuk_engine: Engine, catalogue: Catalogue, start: str, end: str
 ) -> None:
     result = run(policeuk_engine, catalogue, "crime-type-by-month", f"from={start}", f"to={end}")
-    expected = expected_crime_type_by_month(start, end)
+    expected = [r for r in expected_crime_type_by_month(start, end) if r[0] != ASB]
     assert list(result.rows) == expected
     assert result.totals == ("Total", None, sum(n for *_k, n in expected))
 
 
+def test_include_asb_shows_it_apart_and_never_in_the_crime_total(policeuk_engine: Engine, catalogue: Catalogue) -> None:
+    result = run(policeuk_engine, catalogue, "crime-type-by-month", "from=2021-01", "to=2021-03", "include_asb=yes")
+    everything = expected_crime_type_by_month("2021-01", "2021-03")
+    assert list(result.rows) == everything
+    crimes = sum(n for t, _m, n in everything if t != ASB)
+    asb = sum(n for t, _m, n in everything if t == ASB)
+    assert asb > 1000 and result.totals == ("Total", None, crimes)
+    grid = grid_of(result)
+    assert grid.header == ("Crime type", "Jan 2021", "Feb 2021", "Mar 2021", "Total")
+    assert grid.totals is not None and grid.totals[0] == "Total crimes" and grid.totals[-1] == crimes
+    [apart] = grid.apart
+    assert apart[0].startswith("Anti-social behaviour incidents (not crimes") and apart[-1] == asb
+    assert all(row[0] != ASB for row in grid.body)
+    text = render_table(result)
+    assert text.index("Total crimes") < text.index("Anti-social behaviour incidents")
+
+
+def test_crime_type_by_month_is_a_pivot_with_row_and_column_totals(policeuk_engine: Engine, catalogue: Catalogue) -> None:
+    result = run(policeuk_engine, catalogue, "crime-type-by-month", "from=2021-01", "to=2021-03")
+    counts = Counter((r["Crime type"], r["Month"]) for r in read_rows("street") if r["Crime type"] != ASB)
+    grid = grid_of(result)
+    assert grid.is_pivot
+    by_label = {row[0]: row for row in grid.body}
+    for crime_type in {t for t, _m in counts}:
+        row = by_label[crime_type]
+        assert row[1:4] == tuple(counts[(crime_type, m)] for m in ("2021-01", "2021-02", "2021-03"))
+        assert row[4] == sum(row[1:4])
+    totals = [sum(n for (_t, m), n in counts.items() if m == month) for month in ("2021-01", "2021-02", "2021-03")]
+    assert grid.totals == ("Total crimes", *totals, sum(totals))
+    body_totals = [row[4] for row in grid.body]
+    assert body_totals == sorted(body_totals, reverse=True)  # largest crime type first
+
+
 def test_crime_type_filter(policeuk_engine: Engine, catalogue: Catalogue) -> None:
     result = run(policeuk_engine, catalogue, "crime-type-by-month", "from=2021-01", "to=2021-03", "crime_type=anti-social-behaviour")
-    assert list(result.rows) == [r for r in expected_crime_type_by_month("2021-01", "2021-03") if r[0] == "Anti-social behaviour"]
+    assert list(result.rows) == [r for r in expected_crime_type_by_month("2021-01", "2021-03") if r[0] == ASB]
+    burglary = run(policeuk_engine, catalogue, "crime-type-by-month", "from=2021-01", "to=2021-03", "crime_type=burglary")
+    assert list(burglary.rows) == [r for r in expected_crime_type_by_month("2021-01", "2021-03") if r[0] == "Burglary"]
 
 
 OUTCOME_WORDS = {
@@ -171,7 +208,7 @@ def test_malformed_rows_are_counted_and_reported_with_line_numbers(tmp_path: Pat
         + f",2021-01,{FORCE},,,No location,,,Suspect charged\n"  # line 3: no ID
         + f"a1,2021-01,{FORCE},,,No location,,,\n",  # line 4: no outcome
     )
-    write(data / "2021-01-testshire-stop-and-search.csv", "whatever\n")
+    write(data / "2021-01-testshire-counts.csv", "whatever\n")
     engine = open_store(f"sqlite:///{tmp_path / 'a.sqlite3'}", readonly=False)
     summary = import_policeuk(engine, data, progress=False)
     engine.dispose()
@@ -191,7 +228,7 @@ def test_malformed_rows_are_counted_and_reported_with_line_numbers(tmp_path: Pat
     assert "2021-01-testshire-street.csv: 4 street rows, 6 malformed" in lines
     assert "8 malformed row(s) not loaded:" in lines
     assert "  2021-01-testshire-street.csv:5: expected 12 fields, found 4" in lines
-    assert summary.ignored == ["2021-01-testshire-stop-and-search.csv"]
+    assert summary.ignored == ["2021-01-testshire-counts.csv"]
 
 
 def test_reimporting_a_month_replaces_only_that_month(tmp_path: Path) -> None:

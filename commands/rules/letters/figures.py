@@ -100,7 +100,7 @@ def period_wording(period: tuple[date, date] | None, *, style: str, template: st
 
 def _readable_title(result: QueryResult) -> str:
     """The query's title with raw parameter spellings ("indecent-images") read as words."""
-    title = result.title
+    title = result.title_without_period or result.title
     for _key, value in result.params_shown:
         if re.fullmatch(r"[a-z]+(?:-[a-z]+)+", value or "") and value in title:
             title = title.replace(value, value.replace("-", " ").capitalize())
