@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     approvers: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="FOI_APPROVERS")
     drafter_may_approve: bool = Field(default=False, alias="FOI_DRAFTER_MAY_APPROVE")
     lead_user: str | None = Field(default=None, alias="FOI_LEAD")
+    leads: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="FOI_LEADS")
 
     reminder_hour: int = Field(default=9, ge=0, le=23, alias="FOI_REMINDER_HOUR")
     reminder_days_before: Annotated[list[int], NoDecode] = Field(
@@ -102,7 +103,7 @@ class Settings(BaseSettings):
     drain_seconds: float = Field(default=25.0, ge=0, le=600, alias="FOI_DRAIN_SECONDS")
     log_format: Literal["text", "json"] = Field(default="text", alias="FOI_LOG_FORMAT")
 
-    @field_validator("team_users", "approvers", mode="before")
+    @field_validator("team_users", "approvers", "leads", mode="before")
     @classmethod
     def _lists(cls, value: object) -> object:
         return _split_list(value)

@@ -40,7 +40,9 @@ from bot.config import Settings
 from bot.reminder_messages import CaseMessage, render_case_message, render_digest
 from bot.slack.text import mrkdwn, safe_blocks
 from commands.base import CommandContext
+from commands.case_views import MASK
 from commands.rules.calendar import calendar_for
+from commands.rules.personal_data import erase, known_details
 from commands.rules.reminder_plan import (
     AUTO_CLOSE_REASON,
     DIGEST,
@@ -148,11 +150,18 @@ class CaseRecord:
     created_at: datetime | None
 
 
+def _masked_subject(row: Row[Any]) -> str:
+    """Reminders and the digest are seen by a channel: the requester never appears in them."""
+    details = known_details(getattr(row, "requester_name", None), getattr(row, "requester_email", None),
+                            getattr(row, "requester_address", None))
+    return erase(row.subject or "", details, MASK)
+
+
 def facts_from_row(row: Row[Any], tz: Any) -> CaseFacts:
     created = row.created_at.astimezone(tz).date() if row.created_at is not None else None
     return CaseFacts(
         case_id=row.id, reference=row.reference, regime=row.regime, status=row.status, due=row.due,
-        subject=row.subject or "", assignee=row.assignee, extended_due=row.extended_due, extended=bool(row.extended),
+        subject=_masked_subject(row), assignee=row.assignee, extended_due=row.extended_due, extended=bool(row.extended),
         review_request_by=row.review_request_by, review_requested=row.review_requested, received=row.received,
         clarification_sought=row.clarification_sought, clarified=row.clarified, fee_notice=row.fee_notice,
         fee_paid=row.fee_paid, is_review=row.parent_id is not None or str(row.reference).startswith("IR"),

@@ -119,6 +119,7 @@ _STATUSES = {status.replace(" ", "-"): status for status in (
     usage=SEARCH_USAGE,
     summary="Search cases' subjects and questions (team only)",
     example="/foi search taser regime:foia from:2024-01-01",
+    what="search the case register",
 )
 def search_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     if not ctx.is_team_member(inv.user):
@@ -191,6 +192,7 @@ def _resolve_target(session: Session, word: str) -> Case:
     usage=REUSE_USAGE,
     summary="Start a case's answers from an earlier case's",
     example="/foi reuse FOI2026/00042 FOI2025/00117",
+    what="reuse earlier answers",
 )
 def reuse_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     if len(args) != 2:

@@ -55,7 +55,9 @@ class Attachment:
 
 @dataclass(frozen=True)
 class CaseView:
-    """A snapshot of a case for cards and listings (no personal data: the card is seen by the channel)."""
+    """A snapshot of a case for cards and listings. The requester's details are masked out of the subject and
+    questions (cards, lists and reminders are seen by a channel); ``requester`` is filled only for the
+    private view a team member gets from `/foi show`."""
 
     reference: str
     status: str
@@ -71,6 +73,10 @@ class CaseView:
     questions: tuple[str, ...] = ()
     working_days_left: int | None = None
     is_review: bool = False
+    responded: date | None = None
+    review_request_by: date | None = None
+    on_time: bool | None = None  # a responded case: answered by its (extended) due date
+    requester: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -88,6 +94,17 @@ class ThreadPost:
     remember: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Settled:
+    """A message whose buttons no longer apply (approved, sent, replaced by a newer version): the surface
+    replaces its buttons with ``note`` saying who did what, so nobody acts on a stale message.
+    ``target`` names the message by what it belongs to: {"draft": id} (a draft letter's message) or
+    {"draft_approval": id} (the approval message with its Mark as sent button)."""
+
+    target: dict[str, Any]
+    note: str
+
+
 @dataclass
 class Reply:
     text: str
@@ -103,6 +120,21 @@ class Reply:
     post_card_for: str | None = None
     refresh_cards: list[str] = field(default_factory=list)
     thread_posts: list[ThreadPost] = field(default_factory=list)
+    settled: list[Settled] = field(default_factory=list)
+    #: The case a public reply (``ephemeral=False``) is an update about: it goes into that case's thread.
+    about: str | None = None
+
+    @property
+    def case_reference(self) -> str | None:
+        """The case this reply is about, if any: its thread is where a public reply belongs."""
+        if self.about:
+            return self.about
+        if self.case is not None:
+            return self.case.reference
+        if self.refresh_cards:
+            return self.refresh_cards[0]
+        references = {post.reference for post in self.thread_posts if post.reference}
+        return references.pop() if len(references) == 1 else None
 
     @classmethod
     def error(cls, problem: str, usage: str | None = None, example: str | None = None) -> Reply:

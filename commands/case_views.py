@@ -10,6 +10,7 @@ from sqlalchemy.orm import object_session
 from commands.base import CaseView
 from commands.case_clock import deadlines_for
 from commands.rules.clock import ClockError, working_days_left
+from commands.rules.personal_data import erase, known_details
 
 if TYPE_CHECKING:  # pragma: no cover
     from bot.config import Settings
@@ -18,7 +19,16 @@ if TYPE_CHECKING:  # pragma: no cover
 REGIME_NAMES = {"foia": "FOIA", "eir": "EIR", "foisa": "FOISA", "sar": "SAR"}
 
 
-def case_view(case: Case, settings: Settings, today: date, *, explain: bool = True) -> CaseView:
+#: What masks a requester's details in text a channel sees.
+MASK = "[personal data]"
+#: Statuses after the response: no countdown, the response and its timeliness instead.
+ANSWERED = ("responded", "under review", "closed", "withdrawn", "lapsed")
+
+
+def case_view(case: Case, settings: Settings, today: date, *, explain: bool = True, private: bool = False) -> CaseView:
+    """The case as the team sees it. ``private`` (a team member's own `/foi show`) keeps the requester's details
+    and shows them; otherwise they are masked wherever they appear, as is anything shaped like contact
+    details (a pasted request often ends "Yours, Jane Doe, jane@…")."""
     explanation: tuple[str, ...] = ()
     if explain:
         try:
@@ -35,8 +45,20 @@ def case_view(case: Case, settings: Settings, today: date, *, explain: bool = Tr
         except ClockError as exc:  # stored facts that no longer add up are shown, not hidden
             explanation = (f"The deadline cannot be computed: {exc}",)
     left = None
-    if case.due is not None and case.status not in ("closed", "withdrawn", "lapsed", "responded"):
+    if case.due is not None and case.status not in ANSWERED:
         left = working_days_left(case.due, today, case.regime)
+    limit = case.extended_due if case.extended and case.extended_due and not case.parent_id else case.due
+    on_time = (case.responded <= limit) if case.responded and limit else None
+    details = known_details(case.requester_name, case.requester_email, case.requester_address)
+
+    def shown(text: str) -> str:
+        return text if private else erase(text, details, MASK)
+
+    requester: tuple[tuple[str, str], ...] = ()
+    if private:
+        requester = tuple((label, value) for label, value in (
+            ("Requester", case.requester_name), ("Email", case.requester_email), ("Address", case.requester_address))
+            if value)
     return CaseView(
         reference=case.reference,
         status=case.status,
@@ -44,14 +66,18 @@ def case_view(case: Case, settings: Settings, today: date, *, explain: bool = Tr
         received=case.received,
         due=case.due,
         assignee=case.assignee,
-        subject=case.subject,
+        subject=shown(case.subject),
         channel_id=case.channel_id,
         thread_ts=case.thread_ts,
         extended_due=case.extended_due,
         explanation=explanation,
-        questions=tuple(_question_lines(case.questions)),
+        questions=tuple(shown(line) for line in _question_lines(case.questions)),
         working_days_left=left,
         is_review=case.parent_id is not None,
+        responded=case.responded,
+        review_request_by=case.review_request_by,
+        on_time=on_time,
+        requester=requester,
     )
 
 
@@ -73,6 +99,19 @@ def _question_lines(questions: list[dict], depth: int = 0) -> list[str]:
 
 
 def due_phrase(view: CaseView) -> str:
+    """The deadline in words: the countdown while it runs; once answered, when and whether in time, and the
+    requester's review window, never "OVERDUE" for a case answered in time."""
+    if view.responded is not None and view.status in ANSWERED:
+        text = f"Responded on {view.responded.strftime('%a %-d %b %Y')}"
+        if view.on_time is True:
+            text += " (in time)"
+        elif view.on_time is False and view.due is not None:
+            text += f" (after the due date, {view.due.strftime('%a %-d %b %Y')})"
+        if view.status == "responded" and view.review_request_by is not None:
+            text += f" — review window until {view.review_request_by.strftime('%a %-d %b %Y')}"
+        elif view.status == "under review":
+            text += " — internal review open"
+        return text
     if view.due is None:
         return "no deadline"
     text = view.due.strftime("%a %-d %b %Y")

@@ -22,6 +22,7 @@ NEW_USAGE = "/foi new REQUEST TEXT [received:YYYY-MM-DD]"
     summary="Register a request as a new case (no text: open the registration form)",
     example="/foi new Please tell me how many times you used Outcome 21 received:2018-02-09",
     raw_text=True,
+    what="register requests",
 )
 def new_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     text = args[0] if args else ""
@@ -59,13 +60,13 @@ def _load(session, reference: str, usage: str) -> Case:  # type: ignore[no-untyp
     return case
 
 
-@command("show", usage="/foi show REF", summary="Show a case, its deadline and how it was computed", example="/foi show FOI2026/00042")
+@command("show", usage="/foi show REF", summary="Show a case, its deadline and how it was computed", example="/foi show FOI2026/00042", what="read case details")
 def show_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     usage = "/foi show REF"
     reference = parse_reference(args[0] if args else None, usage)
     with session_scope(ctx.engine) as session:
         case = _load(session, reference, usage)
-        view = case_view(case, ctx.settings, inv.today(ctx.tz))
+        view = case_view(case, ctx.settings, inv.today(ctx.tz), private=True)  # only the asker sees it
         history = [f"{e.at:%Y-%m-%d %H:%M} {e.kind}: {e.summary}" for e in case_events(session, case.id)][-10:]
         from commands.asked_before import for_case  # imported here so help lists the core commands first
 
@@ -84,7 +85,7 @@ def show_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply
 LIST_USAGE = "/foi list [mine|open|overdue|all]"
 
 
-@command("list", usage=LIST_USAGE, summary="List cases (default: open ones, soonest due first)", example="/foi list overdue")
+@command("list", usage=LIST_USAGE, summary="List cases (default: open ones, soonest due first)", example="/foi list overdue", what="list cases")
 def list_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     which = (args[0].lower() if args else "open")
     if which not in ("mine", "open", "overdue", "all") or len(args) > 1:
@@ -93,20 +94,29 @@ def list_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply
     with session_scope(ctx.engine) as session:
         views = [case_view(c, ctx.settings, today, explain=False) for c in list_cases(session, which, user=inv.user, today=today)]
     if not views:
-        return Reply(text=f"No {which} cases." if which != "all" else "No cases yet.", cases=[])
+        empty = {"mine": "No cases assigned to you.", "all": "No cases yet."}.get(which, f"No {which} cases.")
+        return Reply(text=empty, cases=[])
     lines = [f"{v.reference}  {v.status:<22} due {due_phrase(v):<40} {mention(v.assignee):<14} {v.subject}" for v in views]
-    return Reply(text=f"{len(views)} {which} case(s):\n" + "\n".join(lines), cases=views, title=f"{which.capitalize()} cases")
+    plural = "s" if len(views) != 1 else ""
+    heading = {"mine": f"{len(views)} case{plural} assigned to you",
+               "all": f"{len(views)} case{plural}"}.get(which, f"{len(views)} {which} case{plural}")
+    title = {"mine": "Cases assigned to you", "all": "All cases"}.get(which, f"{which.capitalize()} cases")
+    return Reply(text=f"{heading}:\n" + "\n".join(lines), cases=views, title=title)
 
 
 ASSIGN_USAGE = "/foi assign REF @user"
 
 
-@command("assign", usage=ASSIGN_USAGE, summary="Give a case to a team member (or `me`)", example="/foi assign FOI2026/00042 @alex")
+@command("assign", usage=ASSIGN_USAGE, summary="Give a case to a team member (or `me`)", example="/foi assign FOI2026/00042 @alex", what="assign cases")
 def assign_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     reference = parse_reference(args[0] if args else None, ASSIGN_USAGE)
     user = parse_user(args[1] if len(args) > 1 else None, me=inv.user, usage=ASSIGN_USAGE)
     with session_scope(ctx.engine) as session:
         case = _load(session, reference, ASSIGN_USAGE)
+        if case.status in CaseStatus.FINISHED:
+            why = f" ({case.close_reason})" if case.close_reason else ""
+            raise CommandError(f"{reference} is {case.status}{why}, so it cannot be assigned. Reopen it first with "
+                               f"`/foi reopen {reference}` if it still needs work.", usage=ASSIGN_USAGE)
         previous = case.assignee
         if previous == user:
             who = "you" if user == inv.user else mention(user)
@@ -120,7 +130,7 @@ def assign_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Rep
 NOTE_USAGE = "/foi note REF TEXT"
 
 
-@command("note", usage=NOTE_USAGE, summary="Add a note to a case's history", example="/foi note FOI2026/00042 Asked PSD for figures")
+@command("note", usage=NOTE_USAGE, summary="Add a note to a case's history", example="/foi note FOI2026/00042 Asked PSD for figures", what="add notes to cases")
 def note_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     reference = parse_reference(args[0] if args else None, NOTE_USAGE)
     text = " ".join(args[1:]).strip()
@@ -129,7 +139,7 @@ def note_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply
     with session_scope(ctx.engine) as session:
         case = _load(session, reference, NOTE_USAGE)
         record_event(session, case, actor=inv.user, kind="note", summary=text[:500], details={"text": text})
-    return Reply(text=f"Noted on {reference}.")
+    return Reply(text=f"Note on {reference} by {mention(inv.user)}: {text}", ephemeral=False, about=reference)
 
 
 def _finish(ctx: CommandContext, inv: Invocation, args: list[str], *, status: str, usage: str, verb: str) -> Reply:
@@ -151,7 +161,7 @@ def _finish(ctx: CommandContext, inv: Invocation, args: list[str], *, status: st
 CLOSE_USAGE = "/foi close REF [reason]"
 
 
-@command("close", usage=CLOSE_USAGE, summary="Close a case, with an optional reason", example="/foi close FOI2026/00042 duplicate of FOI2026/00041")
+@command("close", usage=CLOSE_USAGE, summary="Close a case, with an optional reason", example="/foi close FOI2026/00042 duplicate of FOI2026/00041", what="close cases")
 def close_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     return _finish(ctx, inv, args, status=CaseStatus.CLOSED, usage=CLOSE_USAGE, verb="Closed")
 
@@ -159,6 +169,36 @@ def close_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Repl
 WITHDRAW_USAGE = "/foi withdraw REF"
 
 
-@command("withdraw", usage=WITHDRAW_USAGE, summary="Record that the requester withdrew the request", example="/foi withdraw FOI2026/00042")
+@command("withdraw", usage=WITHDRAW_USAGE, summary="Record that the requester withdrew the request", example="/foi withdraw FOI2026/00042", what="withdraw cases")
 def withdraw_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     return _finish(ctx, inv, args, status=CaseStatus.WITHDRAWN, usage=WITHDRAW_USAGE, verb="Withdrawn")
+
+
+REOPEN_USAGE = "/foi reopen REF [reason]"
+
+
+@command("reopen", usage=REOPEN_USAGE, summary="Reopen a closed or withdrawn case (its clock is recomputed)",
+         example="/foi reopen FOI2026/00042 closed by mistake", what="reopen cases")
+def reopen_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
+    reference = parse_reference(args[0] if args else None, REOPEN_USAGE)
+    reason = " ".join(args[1:]).strip() or None
+    with session_scope(ctx.engine) as session:
+        case = _load(session, reference, REOPEN_USAGE)
+        if case.status not in CaseStatus.FINISHED:
+            raise CommandError(f"{reference} is {case.status}, not closed; nothing was changed.", usage=REOPEN_USAGE)
+        previous = case.status
+        # Back to where its facts put it: answered cases to "responded", the rest to their clock's state.
+        if case.responded is not None:
+            case.status = CaseStatus.RESPONDED
+        elif case.clarification_sought and not case.clarified:
+            case.status = CaseStatus.AWAITING_CLARIFICATION
+        elif case.fee_notice and not case.fee_paid:
+            case.status = CaseStatus.AWAITING_FEE
+        else:
+            case.status = CaseStatus.EXTENDED if case.extended else CaseStatus.OPEN
+        case.close_reason, case.closed_at = None, None
+        record_event(session, case, actor=inv.user, kind="reopened", summary=f"Reopened{': ' + reason if reason else ''}",
+                     details={"from": previous, "to": case.status, "reason": reason})
+        view = case_view(case, ctx.settings, inv.today(ctx.tz), explain=False)
+    return Reply(text=f"{reference} reopened ({view.status}); due {due_phrase(view)}.", ephemeral=False,
+                 refresh_cards=[reference])

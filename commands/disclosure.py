@@ -96,7 +96,7 @@ def published_files(ctx: CommandContext, letter: PublishedLetter) -> list[Attach
 
 @command("disclosure", usage=DISCLOSURE_USAGE,
          summary="The disclosure-log version of the approved letter: requester's details and withheld parts removed",
-         example="/foi disclosure FOI2018/00739")
+         example="/foi disclosure FOI2018/00739", what="prepare disclosure-log versions")
 def disclosure_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     reference = parse_reference(args[0].split()[0] if args else None, DISCLOSURE_USAGE)
     if not ctx.is_team_member(inv.user):

@@ -22,7 +22,16 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from commands.base import Action, Attachment, CommandContext, CommandError, Invocation, Reply, ThreadPost
+from commands.base import (
+    Action,
+    Attachment,
+    CommandContext,
+    CommandError,
+    Invocation,
+    Reply,
+    Settled,
+    ThreadPost,
+)
 from commands.case_clock import apply_clock, facts_for
 from commands.disclosure import DISCLOSURE_ACTION
 from commands.enclosures import annex_attachments, annex_summary, letter_tables
@@ -110,6 +119,16 @@ def _load(session: Session, reference: str, usage: str) -> Case:
     case = get_case(session, reference, for_update=True)
     if case is None:
         raise CommandError(f"There is no case {reference}. Check the reference with `/foi list all`.", usage=usage)
+    return case
+
+
+def _open(session: Session, reference: str, usage: str, doing: str) -> Case:
+    """The case, refusing work on one that is closed or withdrawn, with why and how to reopen it."""
+    case = _load(session, reference, usage)
+    if case.status in ("closed", "withdrawn", "lapsed"):
+        why = f" ({case.close_reason})" if case.close_reason else ""
+        raise CommandError(f"{reference} is {case.status}{why}, so it cannot be {doing}. Reopen it first with "
+                           f"`/foi reopen {reference}` if it still needs work.", usage=usage)
     return case
 
 
@@ -401,7 +420,7 @@ def _open_draft_hint(session: Session, case: Case) -> str:
 
 @command("answer", usage=ANSWER_USAGE, raw_text=True,
          summary="Store the answer to question N (1, 2a …) or a letter note (reasons, hours, fee …) for the draft",
-         example="/foi answer FOI2018/00739 1 88")
+         example="/foi answer FOI2018/00739 1 88", what="answer questions")
 def answer_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     match = re.match(r"\s*(\S+)(?:\s+(\S+))?(?:[ \t]+|\s*\n)?(.*)", args[0] if args else "", re.DOTALL)
     reference = parse_reference(match.group(1) if match else None, ANSWER_USAGE)
@@ -413,11 +432,12 @@ def answer_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Rep
         raise CommandError(f"Write the answer after the question number: `/foi answer {reference} {key} 88`.",
                            usage=ANSWER_USAGE)
     with session_scope(ctx.engine) as session:
-        case = _load(session, reference, ANSWER_USAGE)
+        case = _open(session, reference, ANSWER_USAGE, "answered")
         warnings = _store_answer(session, case, key, text, source="typed", user=inv.user)
         hint = _open_draft_hint(session, case)
     what = f"The {key} note" if key in NOTE_KEYS else f"The answer to Q{key}"
-    return Reply(text="\n".join([f"{what} is stored for {reference}.{hint}", *warnings]))
+    return Reply(text="\n".join([f"{what} is stored for {reference}.{hint}", *warnings]), ephemeral=False,
+                 about=reference)
 
 
 # -- /foi exempt ----------------------------------------------------------------------------------------------
@@ -440,7 +460,7 @@ def _unknown_exemption(typed: str, regime: str) -> CommandError:
 
 @command("exempt", usage=EXEMPT_USAGE,
          summary="Record an exemption (or s12 cost limit) the letter relies on, for the whole request or some questions",
-         example="/foi exempt FOI2026/00042 s40(2) Q2")
+         example="/foi exempt FOI2026/00042 s40(2) Q2", what="record exemptions")
 def exempt_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     reference = parse_reference(args[0] if args else None, EXEMPT_USAGE)
     words = args[1:]
@@ -448,7 +468,7 @@ def exempt_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Rep
     if remove:
         words = words[1:]
     with session_scope(ctx.engine) as session:
-        case = _load(session, reference, EXEMPT_USAGE)
+        case = _open(session, reference, EXEMPT_USAGE, "given exemptions")
         if not known_exemptions.for_regime(case.regime):
             raise CommandError(f"{reference} is a {case.regime.upper()} case: there is no exemptions list for it here.")
         if not words:
@@ -485,7 +505,7 @@ def exempt_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Rep
                 raise CommandError(f"{label} is not recorded for {reference} on {scope}.", usage=EXEMPT_USAGE)
             record_event(session, case, actor=inv.user, kind="exemption-removed",
                          summary=f"Removed {label} ({scope})", details={"section": cited, "questions": keys})
-            return Reply(text=f"Removed {label} from {reference} ({scope}).")
+            return Reply(text=f"Removed {label} from {reference} ({scope}).", ephemeral=False, about=reference)
         added = [k for k in (keys or [""]) if (cited, k) not in existing]
         for key in added:
             session.add(CaseExemption(case_id=case.id, section=cited, question=key))
@@ -505,7 +525,8 @@ def exempt_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Rep
                 f"`/foi draft {reference} cost-limit`.")
     else:
         what = exemption.nature
-    return Reply(text="\n".join([f"Recorded {label} for {reference} ({scope}). {what}{hint}", *warnings]))
+    return Reply(text="\n".join([f"Recorded {label} for {reference} ({scope}). {what}{hint}", *warnings]),
+                 ephemeral=False, about=reference)
 
 
 def _describe_row(regime: str, row: CaseExemption) -> str:
@@ -522,7 +543,7 @@ def _describe_row(regime: str, row: CaseExemption) -> str:
 
 @command("draft", usage=DRAFT_USAGE,
          summary="Write a draft letter into the case thread as a new version (no template: the last one, or the response)",
-         example="/foi draft FOI2018/00739 response date:2018-03-08")
+         example="/foi draft FOI2018/00739 response date:2018-03-08", what="draft responses")
 def draft_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     reference = parse_reference(args[0] if args else None, DRAFT_USAGE)
     words = args[1:]
@@ -536,7 +557,7 @@ def draft_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Repl
         raise CommandError(f"Only one template at a time: `{' '.join(words)}`.", usage=DRAFT_USAGE)
     today = _today(ctx, inv)
     with session_scope(ctx.engine) as session:
-        case = _load(session, reference, DRAFT_USAGE)
+        case = _open(session, reference, DRAFT_USAGE, "drafted")
         previous = latest_draft(session, case.id)
         if words:
             found = find_template(words[0])
@@ -582,8 +603,9 @@ def draft_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Repl
         posts = draft_posts(ctx, reference, draft, header, annexes,
                             docx=word_letter(ctx, case, draft.text, template=template.name, letter_date=letter_date))
         version = draft.version
+        replaced = _replaced(before, version)
     return Reply(text=f"Draft v{version} of {reference} ({template.title}) is in the case thread.",
-                 thread_posts=posts)
+                 thread_posts=posts, settled=replaced)
 
 
 # -- editing by hand ---------------------------------------------------------------------------------------------
@@ -592,7 +614,7 @@ def draft_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Repl
 def draft_for_edit(ctx: CommandContext, reference: str, version: int | None) -> tuple[int, str, str]:
     """(version, text, title) of the version to edit; CommandError if it is not the current one."""
     with session_scope(ctx.engine) as session:
-        case = _load(session, reference, DRAFT_USAGE)
+        case = _open(session, reference, DRAFT_USAGE, "drafted")
         draft = _current(session, case, version, DRAFT_USAGE)
         if draft.state == DraftState.SENT:
             raise CommandError(f"v{draft.version} of {reference} has been sent; make a new draft instead.")
@@ -604,7 +626,7 @@ def save_edited_draft(ctx: CommandContext, reference: str, *, base_version: int,
     """A hand-edited letter becomes the next version (the base is never changed)."""
     text = text.replace("\r\n", "\n").strip("\n") + "\n"
     with session_scope(ctx.engine) as session:
-        case = _load(session, reference, DRAFT_USAGE)
+        case = _open(session, reference, DRAFT_USAGE, "drafted")
         base = _current(session, case, base_version, DRAFT_USAGE)
         if base.text == text:
             return Reply(text=f"No change to v{base.version} of {reference}: nothing new was posted.")
@@ -619,7 +641,15 @@ def save_edited_draft(ctx: CommandContext, reference: str, *, base_version: int,
         posts = draft_posts(ctx, reference, draft, header, annexes,
                             docx=word_letter(ctx, case, draft.text, template=draft.template, letter_date=letter_date))
         version = draft.version
-    return Reply(text=f"Your edit is v{version} of {reference}.", thread_posts=posts)
+        replaced = _replaced(before, version)
+    return Reply(text=f"Your edit is v{version} of {reference}.", thread_posts=posts, settled=replaced)
+
+
+def _replaced(before: Draft | None, version: int) -> list[Settled]:
+    """The previous version's buttons give way to a note pointing at the new one."""
+    if before is None or before.id is None:
+        return []
+    return [Settled({"draft": before.id}, f":arrows_counterclockwise: Replaced by v{version}")]
 
 
 # -- review: comments and requested changes --------------------------------------------------------------------
@@ -652,7 +682,7 @@ def request_changes(ctx: CommandContext, reference: str, *, version: int | None,
 
 @command("changes", usage=CHANGES_USAGE, raw_text=True,
          summary="Request changes to the current draft, saying what (the thread sees it)",
-         example="/foi changes FOI2018/00739 Q2 should give the total of 76 first")
+         example="/foi changes FOI2018/00739 Q2 should give the total of 76 first", what="review letters")
 def changes_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     match = re.match(r"\s*(\S+)\s*(v\d+\b)?\s*(.*)", args[0] if args else "", re.DOTALL | re.IGNORECASE)
     reference = parse_reference(match.group(1) if match and match.group(1) else None, CHANGES_USAGE)
@@ -722,7 +752,7 @@ def _approval_blockers(ctx: CommandContext, session: Session, draft: Draft) -> l
 
 @command("approve", usage=APPROVE_USAGE,
          summary="Approve the current draft (approvers only, not the drafter); it is then locked",
-         example="/foi approve FOI2018/00739 v2")
+         example="/foi approve FOI2018/00739 v2", what="approve letters")
 def approve_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     reference = parse_reference(args[0] if args else None, APPROVE_USAGE)
     version, rest = _take_version(args[1:])
@@ -760,7 +790,7 @@ def approve_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Re
                      summary=f"Draft v{draft.version} ({_title(draft.template)}) approved",
                      details={"draft_id": draft.id, "version": draft.version, "approved_by": inv.user,
                               "approved_at": inv.now.isoformat()})
-        number, title = draft.version, _title(draft.template)
+        number, title, draft_id = draft.version, _title(draft.template), draft.id
         meta = draft_meta(session, draft)
         welsh_warning = ""
         if (case.language == "cy" or meta.get("language") == "cy") and not meta.get("welsh_template"):
@@ -772,8 +802,10 @@ def approve_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Re
              "locked; press *Mark as sent* once it has gone to the requester." + welsh_warning,
         reference=reference,
         actions=[Action(SENT_ACTION, "Mark as sent", f"{reference} v{number}", style="primary")],
+        remember={"draft_approval": draft_id},
     )
-    return Reply(text=f"Approved v{number} of {reference}." + welsh_warning, thread_posts=[post])
+    return Reply(text=f"Approved v{number} of {reference}." + welsh_warning, thread_posts=[post],
+                 settled=[Settled({"draft": draft_id}, f":white_check_mark: Approved by {mention(inv.user)} on {at}")])
 
 
 def _record_sending(case: Case, template: LetterTemplate, sent_on: date, meta: dict[str, Any]) -> tuple[str, str]:
@@ -849,7 +881,7 @@ def mark_sent(ctx: CommandContext, reference: str, *, version: int | None, user:
             case.working_days_taken = working_days_taken(case, update.deadlines.day_zero, sent_on)
         draft.state = DraftState.SENT
         draft.sent_at = now
-        draft_number = draft.version
+        draft_number, draft_id = draft.version, draft.id
         session.add(draft)
         record_event(session, case, actor=user, kind="letter-sent",
                      summary=f"{template.title} v{draft.version} sent on {sent_on.isoformat()}: {what}",
@@ -874,12 +906,14 @@ def mark_sent(ctx: CommandContext, reference: str, *, version: int | None, user:
                       actions=[Action(DISCLOSURE_ACTION, "Disclosure-log version", f"{reference} v{draft_number}")]
                       if publishable else [])
     refresh = [reference] + ([parent_reference] if parent_reference else [])
-    return Reply(text=lines[0].replace(":outbox_tray: ", ""), thread_posts=[post], refresh_cards=refresh)
+    settled = [Settled({"draft_approval": draft_id}, f":outbox_tray: Marked as sent by {mention(user)}")]
+    return Reply(text=lines[0].replace(":outbox_tray: ", ""), thread_posts=[post], refresh_cards=refresh,
+                 settled=settled)
 
 
 @command("sent", usage=SENT_USAGE,
          summary="Mark the approved letter as sent (default: on its letter date); records the response and opens the review window",
-         example="/foi sent FOI2018/00739 2018-03-08")
+         example="/foi sent FOI2018/00739 2018-03-08", what="mark letters as sent")
 def sent_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     reference = parse_reference(args[0] if args else None, SENT_USAGE)
     version, rest = _take_version(args[1:])

@@ -56,7 +56,7 @@ def letter_tables(session: Session, case: Case, profile: OrganisationProfile) ->
 
 @command("figures", usage=FIGURES_USAGE,
          summary="List the statistics stored for a case's letter (from `/foi stats … for REF Qn`), or remove them",
-         example="/foi figures FOI2018/00739 remove Q1")
+         example="/foi figures FOI2018/00739 remove Q1", what="work on letters")
 def figures_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     reference = parse_reference(args[0] if args else None, FIGURES_USAGE)
     with session_scope(ctx.engine) as session:
@@ -192,7 +192,7 @@ def _figures_annex(ctx: CommandContext, reference: str, words: list[str], user: 
 
 @command("annex", usage=ANNEX_USAGE,
          summary="List or add a letter's annexes: the figures as a spreadsheet, or a document (upload it in the case thread)",
-         example="/foi annex FOI2018/00739 figures xlsx Q1 Outcome 21 by offence")
+         example="/foi annex FOI2018/00739 figures xlsx Q1 Outcome 21 by offence", what="work on letters")
 def annex_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     reference = parse_reference(args[0] if args else None, ANNEX_USAGE)
     words = args[1:]

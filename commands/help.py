@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from commands.access import Access
 from commands.base import CommandContext, Invocation, Reply
 from commands.registry import COMMANDS, FAMILIES, command, load_families
 
@@ -11,6 +12,7 @@ from commands.registry import COMMANDS, FAMILIES, command, load_families
     usage="/foi help [COMMAND]",
     summary="List the commands, or explain one",
     example="/foi help new",
+    access=Access.ANYONE,
 )
 def help_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     load_families()

@@ -69,6 +69,15 @@ def new_case_from_proposal(proposal: RequestProposal, text: str, *, today: date,
     )
 
 
+#: Where a received date came from, as a person says it.
+SOURCE_WORDS = {
+    "header": "from the email's header",
+    "phrase": "from the text",
+    "request_date": "the request's own date",
+    "message_time": "when the message was posted",
+}
+
+
 def proposal_lines(proposal: RequestProposal, *, with_requester: bool = True, typed_received: date | None = None) -> list[str]:
     """The proposal as a person checks it: what was read and how sure the parser is. A received date the
     person typed replaces the parser's reading (and its warnings about the date)."""
@@ -80,7 +89,7 @@ def proposal_lines(proposal: RequestProposal, *, with_requester: bool = True, ty
         lines.append(f"Received: {typed_received.isoformat()} (as given)")
     else:
         lines.append(f"Received: {received.date.isoformat() if received else 'not stated (today)'}"
-                     + (f" (from {received.source})" if received else ""))
+                     + (f" ({SOURCE_WORDS.get(received.source, received.source)})" if received else ""))
         if received and received.words and received.source != "message_time":
             lines.append(f"  read from: \u201c{received.words[:160]}\u201d")
         if received and received.others:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from commands.access import Access
 from commands.base import CommandContext, CommandError, Invocation, Reply
 from commands.case_clock import apply_clock, deadlines_for, facts_for
 from commands.case_views import REGIME_NAMES, case_view, due_phrase
@@ -81,7 +82,7 @@ CLARIFY_USAGE = "/foi clarify REF [YYYY-MM-DD]"
 
 
 @command("clarify", usage=CLARIFY_USAGE, summary="Clarification sought from the requester: the clock stops (FOIA s.1(3))",
-         example="/foi clarify FOI2026/00042 2026-03-04")
+         example="/foi clarify FOI2026/00042 2026-03-04", what="change a case's clock")
 def clarify_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     reference = parse_reference(args[0] if args else None, CLARIFY_USAGE)
     day, _ = _date_arg(args[1:], inv, ctx, CLARIFY_USAGE, what="date clarification was sought")
@@ -101,7 +102,7 @@ CLARIFIED_USAGE = "/foi clarified REF YYYY-MM-DD"
 
 
 @command("clarified", usage=CLARIFIED_USAGE, summary="Clarification received: the 20 working days start again",
-         example="/foi clarified FOI2026/00042 2026-03-10")
+         example="/foi clarified FOI2026/00042 2026-03-10", what="change a case's clock")
 def clarified_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     reference = parse_reference(args[0] if args else None, CLARIFIED_USAGE)
     day, _ = _date_arg(args[1:], inv, ctx, CLARIFIED_USAGE, required=True, what="date clarification was received")
@@ -121,7 +122,7 @@ FEE_USAGE = "/foi fee REF YYYY-MM-DD"
 
 
 @command("fee", usage=FEE_USAGE, summary="Fees notice given: the clock pauses until the fee is paid (FOIA s.9)",
-         example="/foi fee FOI2026/00042 2026-03-05")
+         example="/foi fee FOI2026/00042 2026-03-05", what="change a case's clock")
 def fee_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     reference = parse_reference(args[0] if args else None, FEE_USAGE)
     day, _ = _date_arg(args[1:], inv, ctx, FEE_USAGE, what="date of the fees notice")
@@ -141,7 +142,7 @@ PAID_USAGE = "/foi paid REF YYYY-MM-DD"
 
 
 @command("paid", usage=PAID_USAGE, summary="Fee received: the clock resumes (the paused days are disregarded)",
-         example="/foi paid FOI2026/00042 2026-03-12")
+         example="/foi paid FOI2026/00042 2026-03-12", what="change a case's clock")
 def paid_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     reference = parse_reference(args[0] if args else None, PAID_USAGE)
     day, _ = _date_arg(args[1:], inv, ctx, PAID_USAGE, required=True, what="date the fee was received")
@@ -162,7 +163,7 @@ EXTEND_USAGE = "/foi extend REF [until YYYY-MM-DD] [reason]"
 
 @command("extend", usage=EXTEND_USAGE,
          summary="Extend the deadline (FOIA public interest s.10(3), EIR reg 7, SAR Art 12(3); FOISA allows none)",
-         example="/foi extend FOI2026/00042 until 2026-04-28 considering s.31 public interest")
+         example="/foi extend FOI2026/00042 until 2026-04-28 considering s.31 public interest", what="extend deadlines")
 def extend_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     reference = parse_reference(args[0] if args else None, EXTEND_USAGE)
     words = args[1:]
@@ -197,7 +198,7 @@ RESPOND_USAGE = "/foi respond REF [YYYY-MM-DD] [granted|part|refused|not-held|nc
 
 
 @command("respond", usage=RESPOND_USAGE, summary="Response sent: records the date and opens the internal review window",
-         example="/foi respond FOI2018/00739 2018-03-08 part")
+         example="/foi respond FOI2018/00739 2018-03-08 part", what="record responses")
 def respond_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     reference = parse_reference(args[0] if args else None, RESPOND_USAGE)
     day, words = _date_arg(args[1:], inv, ctx, RESPOND_USAGE, what="response date")
@@ -245,7 +246,7 @@ REVIEW_USAGE = "/foi review REF [YYYY-MM-DD]"
 
 
 @command("review", usage=REVIEW_USAGE, summary="Internal review requested: opens a linked IR case with its own deadline",
-         example="/foi review FOI2018/00739 2018-04-02")
+         example="/foi review FOI2018/00739 2018-04-02", what="open internal reviews")
 def review_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     reference = parse_reference(args[0] if args else None, REVIEW_USAGE)
     day, _ = _date_arg(args[1:], inv, ctx, REVIEW_USAGE, what="date the review was requested")
@@ -285,7 +286,7 @@ REVIEWED_USAGE = "/foi reviewed REF [YYYY-MM-DD] [upheld|overturned|partly]"
 
 
 @command("reviewed", usage=REVIEWED_USAGE, summary="Internal review decided: records the outcome on the review and its case",
-         example="/foi reviewed IR2018/00003 2018-04-20 upheld")
+         example="/foi reviewed IR2018/00003 2018-04-20 upheld", what="record review outcomes")
 def reviewed_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     reference = parse_reference(args[0] if args else None, REVIEWED_USAGE)
     day, words = _date_arg(args[1:], inv, ctx, REVIEWED_USAGE, what="review decision date")
@@ -323,7 +324,7 @@ REGIME_USAGE = "/foi regime REF foia|eir|foisa|sar"
 
 
 @command("regime", usage=REGIME_USAGE, summary="Change the law a case is handled under; the deadline is recomputed",
-         example="/foi regime FOI2026/00042 eir")
+         example="/foi regime FOI2026/00042 eir", what="change a case's regime")
 def regime_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     reference = parse_reference(args[0] if args else None, REGIME_USAGE)
     if len(args) < 2 or args[1].lower() not in REGIME_NAMES:
@@ -346,7 +347,7 @@ DEADLINE_USAGE = "/foi deadline YYYY-MM-DD [foia|eir|foisa|sar]"
 
 
 @command("deadline", usage=DEADLINE_USAGE, summary="Calculate the statutory deadline for a received date",
-         example="/foi deadline 2018-02-09 foia")
+         example="/foi deadline 2018-02-09 foia", access=Access.ANYONE)
 def deadline_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
     if not args:
         raise CommandError("Give the received date.")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from commands.access import Access, allowed, refusal
 from commands.base import CommandContext, CommandError, Invocation, Reply
 from storage.db import current_unit
 from storage.limits import FieldTooLong
@@ -32,6 +33,8 @@ class CommandSpec:
     handler: Handler
     family: str
     raw_text: bool = False  # the handler wants the words unsplit (free text such as a request)
+    access: Access = Access.TEAM
+    what: str = ""  # what it does, in words for a refusal ("read case details")
 
 
 COMMANDS: dict[str, CommandSpec] = {}
@@ -42,7 +45,10 @@ FAMILIES: tuple[str, ...] = ("commands.help", "commands.cases", "commands.lifecy
                                "commands.asked_before")
 
 
-def command(name: str, *, usage: str, summary: str, example: str, raw_text: bool = False):  # type: ignore[no-untyped-def]
+def command(name: str, *, usage: str, summary: str, example: str, raw_text: bool = False,  # type: ignore[no-untyped-def]
+            access: Access = Access.TEAM, what: str = ""):
+    """Register a sub-command. ``access`` says who may use it (the team, unless said otherwise); ``what`` is
+    the refusal's phrase ("Only the information-rights team can <what>")."""
     def decorate(handler: Handler) -> Handler:
         COMMANDS[name] = CommandSpec(
             name=name,
@@ -52,6 +58,8 @@ def command(name: str, *, usage: str, summary: str, example: str, raw_text: bool
             handler=handler,
             family=handler.__module__,
             raw_text=raw_text,
+            access=access,
+            what=what or f"use `/foi {name}`",
         )
         return handler
 
@@ -88,6 +96,9 @@ def dispatch(ctx: CommandContext, invocation: Invocation) -> Reply:
             f"`{name}` is not a /foi command.{hint} Type `/foi help` to see them all.",
             usage=COMMANDS[close[0]].usage if close else "/foi help",
         )
+    if not allowed(ctx, invocation.user, spec.access):
+        log.info("/foi %s refused: not allowed", name)
+        return Reply.error(refusal(ctx, spec.what, spec.access))
     args = [rest.strip()] if spec.raw_text else split_words(rest)
     try:
         return spec.handler(ctx, invocation, args)

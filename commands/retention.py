@@ -22,7 +22,13 @@ from commands.rules.personal_data import erase, known_details
 from storage.cases import record_event
 from storage.models import Case, utcnow
 from storage.outbox import PENDING, UNKNOWN
-from storage.retention import ERASED, cases_due_for_erasure, proposals_never_registered, rows_of_case
+from storage.retention import (
+    ERASED,
+    allow_history_erasure,
+    cases_due_for_erasure,
+    proposals_never_registered,
+    rows_of_case,
+)
 from storage.search import forget_erased
 
 
@@ -50,6 +56,7 @@ def erase_personal_data(session: Session, case: Case, *, actor: str) -> None:
     case.requester_name = case.requester_email = case.requester_address = None
     case.personal_data_erased_at = utcnow()
     rows = rows_of_case(session, case)
+    allow_history_erasure(session)
     for event in rows["events"]:
         event.summary = erase(event.summary, details, ERASED)[:500]  # type: ignore[attr-defined]
         event.details = _masked(event.details, details)  # type: ignore[attr-defined]

@@ -50,6 +50,7 @@ def record_event(
         session.flush()
     event = CaseEvent(case_id=case.id, actor=actor, kind=kind, summary=summary[:500], details=details or {})
     case.updated_at = utcnow()
+    session.info["changed"] = True  # the work changed the register (the App Home refreshes after it)
     session.add(case)
     session.add(event)
     return event

@@ -215,6 +215,7 @@ class Draft(SQLModel, table=True):
     created_by: str | None = Field(default=None, max_length=40)
     created_at: datetime = Field(default_factory=utcnow)
     message_ts: str | None = Field(default=None, max_length=40)
+    approval_ts: str | None = Field(default=None, max_length=40)  # the approval message (Mark as sent)
     approved_by: str | None = Field(default=None, max_length=40)
     approved_at: datetime | None = None
     sent_at: datetime | None = None
@@ -353,3 +354,12 @@ class CaseAnnex(SQLModel, table=True):
     source_ts: str | None = Field(default=None, max_length=40)
     created_by: str | None = Field(default=None, max_length=40)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class HomeViewer(SQLModel, table=True):
+    """Who has opened the App Home, so it is republished after the changes they make (and only theirs)."""
+
+    __tablename__ = "home_viewers"
+
+    user: str = Field(primary_key=True, max_length=40)
+    opened_at: datetime = Field(default_factory=utcnow)

@@ -86,11 +86,13 @@ def load_ledger(session: Session, since: date) -> dict[Key, LedgerEntry]:
     }
 
 
-#: The case columns the planner needs: no requester fields ever leave the table on this path.
+#: The case columns the planner needs. The requester's name and email are read only to mask them out of the
+#: subject a reminder shows (`bot.reminders.facts_from_row`); they are never logged or sent.
 CANDIDATE_COLUMNS = (
     _C.id, _C.reference, _C.regime, _C.status, _C.subject, _C.assignee, _C.due, _C.extended_due, _C.extended,
     _C.review_request_by, _C.review_requested, _C.received, _C.clarification_sought, _C.clarified,
     _C.fee_notice, _C.fee_paid, _C.parent_id, _C.channel_id, _C.thread_ts, _C.close_reason, _C.created_at,
+    _C.requester_name, _C.requester_email, _C.requester_address,
 )
 
 

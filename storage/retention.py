@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timezone
 
+from sqlalchemy import text
 from sqlmodel import Session, col, or_, select
 
 from storage.models import (
@@ -75,3 +76,10 @@ def rows_of_case(session: Session, case: Case) -> dict[str, Sequence[object]]:
         "outbox": session.exec(select(OutboxItem).where(OutboxItem.case_id == case.id)).all(),
         "annexes": session.exec(select(CaseAnnex).where(CaseAnnex.case_id == case.id)).all(),
     }
+
+
+def allow_history_erasure(session: Session) -> None:
+    """The one writer allowed to change history rows: on PostgreSQL a trigger refuses any UPDATE of
+    ``case_events`` unless this transaction says it is erasing personal data (never a DELETE)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT set_config('foi_bot.erasure', 'on', true)"))

@@ -15,7 +15,7 @@ from bot.config import ConfigError
 
 #: Modules under bot.cli that add sub-commands, in the order `foi-bot --help` lists them.
 SUBCOMMAND_MODULES: tuple[str, ...] = ("shell", "run", "db", "deadline", "stats", "data", "reminders", "intake", "draft",
-                                       "outbox", "profile")
+                                       "outbox", "profile", "cases", "audit")
 
 
 def build_parser() -> argparse.ArgumentParser:

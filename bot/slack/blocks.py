@@ -68,6 +68,7 @@ def case_card_blocks(view: CaseView, *, with_actions: bool = True) -> list[dict[
     ]
     if view.extended_due:
         fields.append(("Outer limit" if view.is_review else "Extended to", view.extended_due.strftime("%a %-d %b %Y")))
+    fields.extend(view.requester)  # only in a team member's private view (`/foi show`)
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": _cut(view.reference, 150)}},
         section(f"*{_cut(view.subject or '(no subject)', 500)}*"),
@@ -112,6 +113,9 @@ def reply_blocks(reply: Reply) -> list[dict[str, Any]]:
     else:
         if reply.title:
             blocks.append({"type": "header", "text": {"type": "plain_text", "text": _cut(reply.title, 150)}})
+        if reply.fields:
+            blocks.append({"type": "section", "fields": [{"type": "mrkdwn", "text": _cut(f"*{k}*\n{v}", 2000)}
+                                                         for k, v in reply.fields[:10]]})
         if reply.paragraphs:
             blocks.extend(section(p) for p in reply.paragraphs)
         else:

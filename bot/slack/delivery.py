@@ -67,7 +67,7 @@ SETTLE_TIMEOUTS = 5
 RESPONSE_URL_LIFETIME = timedelta(minutes=25)
 
 METHOD_FOR = {"post": "chat.postMessage", "card": "chat.postMessage", "card_update": "chat.update",
-              "update": "chat.update", "ephemeral": "chat.postEphemeral", "upload": "files.upload",
+              "update": "chat.update", "retire": "chat.update", "ephemeral": "chat.postEphemeral", "upload": "files.upload",
               "view": "views"}
 
 
@@ -342,6 +342,8 @@ class Deliverer:
             return {"channel": response.get("channel", channel), "ts": ts}
         if item.kind == "ephemeral":
             return self._ephemeral(item, payload)
+        if item.kind == "retire":
+            return self._retire(payload)
         if item.kind == "upload":
             return self._upload(item, payload)
         if item.kind == "view":
@@ -444,6 +446,34 @@ class Deliverer:
             # The reply shares this row's lane, so it was delivered first; without a ts it never landed.
             raise Gone("the proposal's reply was never posted")
         raise Gone("nothing to update")
+
+    def _retire(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Take the buttons off a message that no longer applies and say why: read the message as it is in
+        Slack (its thread), keep everything but the buttons, add the note."""
+        channel, ts, thread_ts = self._message_of(payload.get("target") or {})
+        replies = self.client.conversations_replies(channel=channel, ts=thread_ts or ts, inclusive=True, limit=200)
+        message = next((m for m in replies.get("messages") or [] if m.get("ts") == ts), None)
+        if message is None:
+            raise Gone("the message is no longer in its thread")
+        blocks = [b for b in message.get("blocks") or [] if b.get("type") != "actions"]
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": payload["note"]}]})
+        self.client.chat_update(channel=channel, ts=ts, text=message.get("text") or payload["note"], blocks=blocks)
+        return {"channel": channel, "ts": ts}
+
+    def _message_of(self, target: dict[str, Any]) -> tuple[str, str, str | None]:
+        """(channel, ts, thread ts) of the message a target names: a draft letter or its approval message."""
+        from storage.models import Draft
+
+        with session_scope(self.ctx.engine) as session:
+            draft_id = target.get("draft") or target.get("draft_approval")
+            draft = session.get(Draft, draft_id) if draft_id else None
+            if draft is None:
+                raise Gone("nothing to retire")
+            ts = draft.approval_ts if "draft_approval" in target else draft.message_ts
+            case = session.get(Case, draft.case_id)
+            if not ts or case is None or not case.channel_id:
+                raise Gone("the message was never posted")
+            return case.channel_id, ts, case.thread_ts
 
     def _ephemeral(self, item: outbox.ClaimedItem, payload: dict[str, Any]) -> dict[str, Any]:
         created = _created(self.ctx, item.id)
@@ -552,6 +582,16 @@ def _record_draft_message(session: Session, draft_id: int, result: dict[str, Any
     draft = session.get(Draft, draft_id)
     if draft is not None and not draft.message_ts and result.get("ts"):
         draft.message_ts = result["ts"]
+        session.add(draft)
+
+
+@outbox.records("draft_approval")
+def _record_draft_approval(session: Session, draft_id: int, result: dict[str, Any]) -> None:
+    from storage.models import Draft
+
+    draft = session.get(Draft, draft_id)
+    if draft is not None and not draft.approval_ts and result.get("ts"):
+        draft.approval_ts = result["ts"]
         session.add(draft)
 
 

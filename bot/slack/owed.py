@@ -21,11 +21,23 @@ from bot.slack.blocks import actions_block, preformatted, reply_blocks, section
 from bot.slack.text import mrkdwn, safe_blocks
 from bot.text_render import render_reply
 from commands.base import Action, CommandContext, Reply, ThreadPost
+from commands.markup import user_ref
 from storage import outbox
 from storage.cases import get_case
 
 #: Slack's ceiling for a message's ``text`` (it truncates beyond 40,000; keep well inside).
 TEXT_LIMIT = 3000
+
+
+def _without_card(reply: Reply) -> Reply:
+    """The reply as a thread update: the card itself is already the thread's first message (and is refreshed)."""
+    from dataclasses import replace
+
+    return replace(reply, case=None, title=None, actions=[], paragraphs=reply.paragraphs if reply.case is None else [])
+
+
+def context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
 def case_lane(case_id: int | None) -> str | None:
@@ -44,6 +56,12 @@ class SlackOutbox:
 
     def _key(self, what: str) -> str:
         return f"{self.job_key}:{next(self._n)}:{what}"
+
+    def _home(self, case_id: int) -> tuple[str | None, str | None]:
+        from storage.models import Case
+
+        case = self.session.get(Case, case_id)
+        return (case.channel_id, case.thread_ts) if case is not None else (None, None)
 
     def _case_id(self, reference: str | None) -> int | None:
         if not reference:
@@ -142,12 +160,23 @@ class SlackOutbox:
     # -- a command's whole reply ---------------------------------------------------------------------------
     def reply(self, reply: Reply, *, user: str, channel: str | None, thread_ts: str | None = None,
               response_url: str | None = None) -> None:
-        """What the old surface did after the ack, owed instead: the answer, the card, refreshes, posts."""
+        """A command's whole reply, owed: the answer, the card, refreshes, thread posts.
+
+        The case's thread is its home: a public reply about a case goes into that thread (waiting for the
+        card if it has none yet), never top-level in whatever channel the command was typed in, and the
+        person who typed it gets a short confirmation where they typed it."""
         blocks = reply_blocks(reply)
         text = render_reply(reply) if reply.is_error else reply.text
+        case_id = None if reply.ephemeral else self._case_id(reply.case_reference)
         if reply.ephemeral or reply.post_card_for is not None:
             self.ephemeral(text, user=user, channel=channel, thread_ts=thread_ts, response_url=response_url,
                            blocks=blocks)
+        elif case_id is not None:
+            self.post(text, channel=None, case_id=case_id,
+                      blocks=[*reply_blocks(_without_card(reply)), context(f"By {user_ref(user)}")])
+            where = "" if (channel, thread_ts) == self._home(case_id) else f" Posted in the thread of {reply.case_reference}."
+            self.ephemeral(text.split("\n", 1)[0] + where, user=user, channel=channel, thread_ts=thread_ts,
+                           response_url=response_url)
         elif channel:
             self.post(text, channel=channel, thread_ts=thread_ts, blocks=blocks, lane=f"job:{self.job_key}")
         elif response_url:
@@ -158,3 +187,9 @@ class SlackOutbox:
             self.refresh_card(reference)
         for post in reply.thread_posts:
             self.thread_post(post, channel=channel, thread_ts=thread_ts)
+        for settled in reply.settled:
+            self.retire(settled.target, settled.note, case_id=self._case_id(reply.case_reference))
+
+    def retire(self, target: dict[str, Any], note: str, *, case_id: int | None = None) -> None:
+        """Replace a message's buttons with ``note`` (who did what), found by what it belongs to."""
+        self.owe("retire", {"target": target, "note": mrkdwn(note)}, lane=case_lane(case_id), case_id=case_id)

@@ -36,6 +36,7 @@ from sqlmodel import Session
 from bot import metrics
 from bot.slack.owed import SlackOutbox
 from bot.work.runner import JobRun
+from commands.access import allowed, for_route, refusal
 from commands.base import CommandContext
 from storage.db import is_unavailable
 from storage.jobs import ClaimedJob, JobQueue
@@ -122,6 +123,13 @@ class FastLane:
         self._pool.shutdown(wait=True, cancel_futures=False)
 
 
+def _channel_of(body: dict[str, Any]) -> str | None:
+    channel = body.get("channel")
+    if isinstance(channel, dict):
+        return channel.get("id")
+    return body.get("channel_id") or (body.get("container") or {}).get("channel_id")
+
+
 def tell(body: dict[str, Any], text: str, client: WebClient | None = None) -> None:
     """Best-effort, direct (not through the outbox: used when the database itself is the problem)."""
     url = body.get("response_url") or next((r.get("response_url") for r in body.get("response_urls") or []
@@ -149,6 +157,10 @@ class Routes:
         self.fast = fast
         self.busy_depth = busy_depth
         self.handlers: dict[tuple[str, str], SlackHandler] = {}
+        #: Every (kind, id) with a listener: buttons, forms, shortcuts, events (for the access table's test).
+        self.registered: set[tuple[str, str]] = set()
+        #: Called after a job that changed something (the App Home refreshes the person's tab).
+        self.after_change: SlackHandler | None = None
         self._depth = (0.0, 0)
         self._depth_lock = threading.Lock()
 
@@ -157,11 +169,12 @@ class Routes:
                 | None = None) -> None:
         """``fast(body)`` may pick a form-opening function for this invocation (e.g. `/foi new` with no text)."""
         self.handlers[("command", name)] = handler
+        self.registered.add(("command", name))
 
         def acknowledge(ack: Ack, body: dict[str, Any]) -> BoltResponse | None:
             opener = fast(body) if fast is not None else None
-            if opener is not None:
-                return self._fast(ack, body, opener)
+            if opener is not None:  # `/foi new` alone: the registration form, for the team only
+                return self._fast(ack, body, self._guarded("view", "register_case", opener))
             return self._enqueue(ack, "command", name, body)
 
         self.app.command(name)(acknowledge)
@@ -170,9 +183,12 @@ class Routes:
         if handler is not None:
             self.handlers[("action", action_id)] = handler
 
+        guarded = self._guarded("action", action_id, fast) if fast is not None else None
+        self.registered.add(("action", action_id))
+
         def acknowledge(ack: Ack, body: dict[str, Any]) -> BoltResponse | None:
-            if fast is not None:
-                return self._fast(ack, body, fast)
+            if guarded is not None:
+                return self._fast(ack, body, guarded)
             if handler is None:
                 ack()
                 return None
@@ -181,8 +197,11 @@ class Routes:
         self.app.action(action_id)(acknowledge)
 
     def shortcut(self, callback_id: str, *, fast: FastHandler) -> None:
+        guarded = self._guarded("shortcut", callback_id, fast)
+        self.registered.add(("shortcut", callback_id))
+
         def acknowledge(ack: Ack, body: dict[str, Any]) -> BoltResponse | None:
-            return self._fast(ack, body, fast)
+            return self._fast(ack, body, guarded)
 
         self.app.shortcut(callback_id)(acknowledge)
 
@@ -190,6 +209,7 @@ class Routes:
              check: Callable[[dict[str, Any]], dict[str, str] | None] | None = None) -> None:
         """``check(body)`` returns field errors to show in the form (the form stays open), or None."""
         self.handlers[("view", callback_id)] = handler
+        self.registered.add(("view", callback_id))
 
         def acknowledge(ack: Ack, body: dict[str, Any]) -> BoltResponse | None:
             errors = check(body) if check is not None else None
@@ -204,6 +224,7 @@ class Routes:
               wanted: Callable[[dict[str, Any]], bool] = lambda _event: True) -> None:
         """``wanted(event)`` filters cheaply on the request thread (bot messages, edits) before queueing."""
         self.handlers[("event", event_type)] = handler
+        self.registered.add(("event", event_type))
 
         def acknowledge(ack: Ack, body: dict[str, Any]) -> BoltResponse | None:
             if not wanted(body.get("event") or {}):
@@ -274,13 +295,39 @@ class Routes:
     # -- running a job ----------------------------------------------------------------------------------
     def handle(self, run: JobRun) -> None:
         payload = run.payload
-        handler = self.handlers.get((run.job.kind, payload.get("route", "")))
+        kind, route = run.job.kind, payload.get("route", "")
+        handler = self.handlers.get((kind, route))
         if handler is None:
-            log.error("no handler for %s %s; job dropped", run.job.kind, payload.get("route"))
+            log.error("no handler for %s %s; job dropped", kind, route)
             return
         out = SlackOutbox(run.session, run.ctx, run.job.key)
-        handler(SlackJob(run=run, out=out, body=payload.get("body") or {}, client=self.client))
+        job = SlackJob(run=run, out=out, body=payload.get("body") or {}, client=self.client)
+        if kind in ("action", "view") and not self._permitted(job.body, kind, route):
+            log.info("%s %s refused: not allowed", kind, route)
+            access, what = for_route(kind, route)
+            out.ephemeral(refusal(run.ctx, what, access), user=job.user, channel=_channel_of(job.body),
+                          response_url=job.body.get("response_url"))
+        else:
+            handler(job)
+            if self.after_change is not None and run.session.info.get("changed"):
+                self.after_change(job)
         out.flush()
+
+    def _permitted(self, body: dict[str, Any], kind: str, route: str) -> bool:
+        access, _what = for_route(kind, route)
+        user = (body.get("user") or {}).get("id") if isinstance(body.get("user"), dict) else body.get("user_id")
+        return allowed(self.ctx, user or "", access)
+
+    def _guarded(self, kind: str, route: str, opener: FastHandler) -> FastHandler:
+        """A form opener that first checks who clicked (on the fast lane, never on the request thread)."""
+        def open_if_allowed(body: dict[str, Any], client: WebClient) -> None:
+            if not self._permitted(body, kind, route):
+                access, what = for_route(kind, route)
+                tell(body, refusal(self.ctx, what, access), client)
+                return
+            opener(body, client)
+
+        return open_if_allowed
 
     def tell_failed(self, run: JobRun) -> None:
         body = (run.payload or {}).get("body") or {}

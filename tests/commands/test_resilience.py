@@ -73,10 +73,10 @@ def test_purge_command_line(tmp_path: Path, settings) -> None:
         session.add(case)
     dry = subprocess.run([sys.executable, "-m", "bot", "db", "purge-personal-data", "--dry-run"], text=True,
                          capture_output=True, env=env, timeout=120)
-    assert dry.stdout.strip() == "would erase personal data of 1 case(s): FOI2019/00001"
+    assert dry.stdout.strip() == "would erase personal data of 1 case: FOI2019/00001"
     done = subprocess.run([sys.executable, "-m", "bot", "db", "purge-personal-data"], text=True, capture_output=True,
                           env=env, timeout=120)
-    assert done.stdout.strip() == "erased personal data of 1 case(s): FOI2019/00001"
+    assert done.stdout.strip() == "erased personal data of 1 case: FOI2019/00001"
     with session_scope(engine) as session:
         case = session.exec(select(Case)).one()
         assert case.requester_name is None and "Sam Person" not in case.request_text

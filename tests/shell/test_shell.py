@@ -59,13 +59,13 @@ def test_every_subcommand_in_one_session(workdir: Path) -> None:
     assert "due Tue 31 Mar 2026" in out  # 2 March 2026 + 20 working days
     assert "FOI2026/00001 is now assigned to @U_ALICE." in out
     assert "FOI2026/00002 is now assigned to @U_BOB." in out
-    mine = out.split("open case(s)")[0] if "open case(s)" in out else out
-    assert "1 mine case(s):" in out and "FOI2026/00001" in mine
+    mine = out.split("open case")[0] if "open case" in out else out
+    assert "1 case assigned to you:" in out and "FOI2026/00001" in mine
     assert "note: Asked the stop and search team" in out
     assert "FOI2026/00002 withdrawn." in out
     assert "FOI2026/00001 closed: answered by phone." in out
     assert "No open cases." in out
-    assert "2 all case(s):" in out
+    assert "2 cases:" in out
 
 
 @pytest.mark.parametrize(
@@ -96,7 +96,7 @@ def test_bad_input_says_what_was_wrong_and_writes_nothing(workdir: Path, line: s
     assert error, result.stdout
     assert message in result.stdout
     assert "Usage:" in result.stdout
-    assert "1 all case(s):" in result.stdout  # nothing else was registered
+    assert "1 case:" in result.stdout  # nothing else was registered
 
 
 def test_closing_twice_is_refused(workdir: Path) -> None:

@@ -265,6 +265,13 @@ class SlackStandIn:
                 message["metadata"] = json.loads(meta) if isinstance(meta, str) else meta
             # A DM to a user id opens an IM channel, as Slack does.
             answered_channel = "D" + channel[1:] if channel.startswith(("U", "W")) else channel
+            if method == "chat.update":
+                with self._lock:  # Slack edits the message in place
+                    for stored in [*self.history.get(answered_channel, []),
+                                   *(m for (c, _t), thread in self.threads.items() if c == answered_channel
+                                     for m in thread)]:
+                        if stored["ts"] == ts:
+                            stored["text"], stored["blocks"] = message["text"], message["blocks"]
             if method == "chat.postMessage":
                 with self._lock:
                     if args.get("thread_ts"):

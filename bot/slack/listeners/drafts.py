@@ -35,7 +35,6 @@ from commands.drafts import (
     save_edited_draft,
 )
 from commands.enclosures import add_upload
-from commands.markup import user_ref
 from commands.rules.letters.render import tidy
 
 log = logging.getLogger(__name__)
@@ -189,29 +188,15 @@ def disclosure_clicked(job: SlackJob) -> None:
     run_clicked(job, f"disclosure {reference}")
 
 
-def retire_buttons(job: SlackJob, note: str) -> None:
-    """Replace the clicked message's buttons with who did what, so nobody approves or sends twice."""
-    message = job.body.get("message") or {}
-    channel = (job.body.get("channel") or {}).get("id")
-    if not message.get("blocks") or not channel:
-        return
-    blocks = [b for b in message["blocks"] if b.get("type") != "actions"]
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
-    job.out.update(message.get("text") or note, channel=channel, ts=message["ts"], blocks=blocks)
-
-
 def approve_clicked(job: SlackJob) -> None:
+    """Approve; the draft's buttons are retired by the command's reply (so `/foi approve` retires them too)."""
     reference, version = parse_value(job.body["actions"][0]["value"])
-    reply = run_clicked(job, f"approve {reference}" + (f" v{version}" if version else ""))
-    if not reply.is_error and reply.thread_posts:
-        retire_buttons(job, f":white_check_mark: Approved by {user_ref(job.body['user']['id'])}")
+    run_clicked(job, f"approve {reference}" + (f" v{version}" if version else ""))
 
 
 def sent_clicked(job: SlackJob) -> None:
     reference, version = parse_value(job.body["actions"][0]["value"])
-    reply = run_clicked(job, f"sent {reference}" + (f" v{version}" if version else ""))
-    if not reply.is_error and reply.thread_posts:
-        retire_buttons(job, f":outbox_tray: Marked as sent by {user_ref(job.body['user']['id'])}")
+    run_clicked(job, f"sent {reference}" + (f" v{version}" if version else ""))
 
 
 def draft_clicked(job: SlackJob) -> None:

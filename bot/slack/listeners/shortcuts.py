@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from slack_sdk import WebClient
+from sqlmodel import select
 
 from bot.slack.forms import form_for_message, submitted_text
 from bot.slack.listeners.intake import message_text, message_time
@@ -13,6 +14,7 @@ from bot.slack.modals import REGISTER_CALLBACK, submitted_values
 from bot.slack.routes import Routes, SlackJob
 from commands.base import CommandContext, Reply
 from commands.case_views import case_view
+from commands.markup import user_ref
 from commands.registration import register_case
 from commands.requests import FormError, check_form, new_case_from_form
 from commands.rules.clock import ClockError
@@ -76,11 +78,16 @@ def submit(job: SlackJob) -> None:
         job.out.ephemeral(f"Nothing was registered: {exc}", user=user, channel=channel)
         return
     _record_edits(job, case.reference, user, metadata.get("prefill") or {}, new, created)
-    if metadata.get("proposal"):
-        row = job.session.get(IntakeProposal, int(metadata["proposal"]))
-        if row is not None:
-            row.state, row.case_id = "registered", case.id
-            job.session.add(row)
+    row = job.session.get(IntakeProposal, int(metadata["proposal"])) if metadata.get("proposal") else None
+    if row is None and channel and metadata.get("ts"):  # the shortcut on a message that also has a proposal
+        row = job.session.exec(select(IntakeProposal).where(IntakeProposal.channel_id == channel,
+                                                            IntakeProposal.message_ts == metadata["ts"])).first()
+    if row is not None:
+        row.state, row.case_id = "registered", case.id
+        job.session.add(row)
+        if created and row.kind != "form":  # the proposal in the intake thread says what happened
+            job.out.update(f"Registered as *{case.reference}* by {user_ref(user)} (through the form).",
+                           target={"proposal": row.id}, lane=f"proposal:{row.id}")
     view = case_view(case, ctx.settings, today)
     verb = "Registered" if created else "This message was already registered as"
     reply = Reply(text=f"{verb} {case.reference}.", case=view, post_card_for=case.reference)
