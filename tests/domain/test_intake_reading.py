@@ -59,11 +59,43 @@ def received(text: str, **options: object) -> tuple[date | None, str | None]:
          date(2008, 4, 7), "received by the Metropolitan Police Service (MPS) on 07/04/2008"),
         ("I write in connection with your request for information which was received\non 6^th April 2021.",
          date(2021, 4, 6), "received on 6^th April 2021"),
+        ("Thank you for your recent request for information relating to the felling of\nhighway trees in "
+         "Sheffield which we received on 14/08/18.\nWe must respond by 12/09/18.", date(2018, 8, 14), "received on 14/08/18"),
+        ("Request detail:\nHow many grass fires?\n\nReceived: \n\nFriday, 29 April, 2022\n\nResponded: \n\nWednesday, 25 May, 2022",
+         date(2022, 4, 29), "Friday, 29 April, 2022"),
+        ("FOI request (FOIR-520547116)\nTrees\nRequested Thu 01 June 2023\nResponded Tue 13 June 2023\n1. How many trees?",
+         date(2023, 6, 1), "Requested Thu 01 June 2023"),
     ],
 )
 def test_received_date_forms_and_the_words_they_came_from(text: str, expected: date, words: str) -> None:
     found, read_from = received(text)
     assert found == expected and read_from is not None and read_from.endswith(words)
+
+
+def test_a_table_flattened_to_text_gives_the_date_received_column() -> None:
+    text = (
+        "University Disclosure Log\n\nDate received Date due Date completed Information asked for Notes\n"
+        "15 April 201118 May 201116 May 2011Under the Freedom of Information Act, please provide me with:\n"
+        "- A copy of the Access Agreement;\n- A copy of the minutes.\n"
+    )
+    assert received(text)[0] == date(2011, 4, 15)
+
+
+def test_a_date_heading_the_request_message_is_its_date_but_a_replys_date_is_not() -> None:
+    wdtk = (
+        "Parking Ticket Data\n\nOwen made this Freedom of Information request to a council\n\nOwen\n\n"
+        "1 August 2009\n\nDear Sir or Madam,\n\n1. Please send the parking ticket data for the last five years.\n"
+    )
+    proposal = parse(wdtk)
+    assert proposal.received is not None and proposal.received.date == date(2009, 8, 1)
+    assert proposal.received.source == "message_date"
+    assert (date(2004, 8, 2), date(2009, 8, 1)) in [(p.start, p.end) for p in proposal.periods]
+    form = "Customer Request Details\n\n09 July 2021\n\nPlease provide the tree officer's reports on the oaks.\n"
+    assert received(form)[0] == date(2021, 7, 9)
+    log = "Response A1346436\nResponse date\n8 March 2022\nRequest\nPlease provide the number of fly tipping incidents."
+    assert received(log)[0] is None
+    reply = "Our Ref: 123/19\n28 October 2019\nDear Ms Kendall\nYou requested the following information:\n1. How many students?"
+    assert received(reply)[0] is None
 
 
 def test_a_day_and_month_without_a_year_takes_the_letters_year() -> None:

@@ -53,6 +53,9 @@ def word_alternation(words: list[str] | dict[str, int] | frozenset[str]) -> str:
 _MON = r"\b" + word_alternation(MONTHS) + r"\b\.?"
 _ORD = r"(?:\^?(?:st|nd|rd|th))?"
 _YEAR4 = r"(?:19|20)\d{2}"
+#: A table flattened to text runs its cells together ("15 April 201118 May 2011"): a year may be followed
+#: straight away by the next cell's date.
+_GLUED = r"(?=\d{1,2}[ \t]{1,3}" + _MON + ")"
 
 #: One date-ish expression. The alternatives are tried in order, longest forms first.
 DATE_TOKEN = re.compile(
@@ -61,7 +64,7 @@ DATE_TOKEN = re.compile(
     (?:
       (?=\d)  # led by a digit: the engine tries only these when the word starts with one
       (?:
-        (?P<dmy>(?P<dmy_d>\d{{1,2}}){_ORD}\s{{1,3}}(?:of\s{{1,3}})?(?P<dmy_m>{_MON}),?\s{{1,3}}(?P<dmy_y>{_YEAR4})(?!\d))
+        (?P<dmy>(?P<dmy_d>\d{{1,2}}){_ORD}\s{{1,3}}(?:of\s{{1,3}})?(?P<dmy_m>{_MON}),?\s{{1,3}}(?P<dmy_y>{_YEAR4})(?:(?!\d)|{_GLUED}))
       | (?P<num>(?<![\d/.])(?P<num_d>\d{{1,2}})[/.](?P<num_m>\d{{1,2}})[/.](?P<num_y>(?:19|20)?\d{{2}})(?![\d/]|\.\d))
       | (?P<dm>(?P<dm_d>\d{{1,2}}){_ORD}\s{{1,3}}(?:of\s{{1,3}})?(?P<dm_m>{_MON}))
       | (?P<fy>(?<![\w/.-])(?P<fy_a>{_YEAR4})\s?(?P<fy_sep>[/-])\s?(?P<fy_b>(?:19|20)?\d{{2}})(?![\d/]))
@@ -136,15 +139,19 @@ LETTER_DATE = re.compile(
 _ANY_YEAR = re.compile(rf"(?<![\w/.-])({_YEAR4})(?![\d/])")
 _RECEIVED_WORD = re.compile(
     r"\b(?=[rdslfRDSLF])(?:received|date\s+of\s+receipt|receipt\s+date|date\s+(?:submitted|of\s+request|request\s+received)"
-    r"|submitted|logged|first\s+notified(?:\s+to\s+[\w ]{1,40}?)?|dated)\b"
+    r"|submitted|logged|first\s+notified(?:\s+to\s+[\w ]{1,40}?)?|dated|requested)\b"
     r"[ \t]{0,3}:?",
     re.IGNORECASE,
 )
+_WEEKDAY = r"(?:(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)\.?|(?:mon|tues|wednes|thurs|fri|satur|sun)day),?[ \t]{1,3}"
 _RECEIVED_LEAD = re.compile(
     r"[ \t\n]{0,12}(?:(?:at|by|in|into)[ \t\n]+(?:this|our|the)[ \t\n]+[\w ()'’.&-]{1,70}?[ \t\n]+on[ \t\n]+|on[ \t\n]+)?"
-    r"(?:the[ \t]+)?",
+    r"(?:the[ \t]+)?(?:" + _WEEKDAY + r"(?:the[ \t]+)?)?",
     re.IGNORECASE,
 )
+#: "Date received  Date due  Date completed ...": a table's column headings, its first row on the next line.
+_DATE_COLUMN = re.compile(r"\bdate(?:\s+(?:of\s+)?[a-z]+)?", re.IGNORECASE)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _RECEIVED_CONTEXT = re.compile(
     r"\b(?:request|requests|cais|application|e-?\s?mail|letter|FOI|correspondence|enquiry|date|information)\b",
     re.IGNORECASE,
@@ -346,6 +353,42 @@ def letter_date(text: str) -> date | None:
     return None
 
 
+#: A full date alone on its line, with nothing else: a message's date in a pasted thread or log entry.
+_BARE_DATE_LINE = re.compile(
+    rf"^[ \t]*(?:{_WEEKDAY})?(?P<date>\d{{1,2}}{_ORD}\s{{1,3}}{_MON},?\s{{1,3}}{_YEAR4}|{_MON}\s{{1,3}}\d{{1,2}}{_ORD},?\s{{1,3}}{_YEAR4})[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+#: Signs that the text above a date is a reply to the requester, so the date is the reply's, not the request's.
+_REPLY_MARK = re.compile(
+    r"\b(?:Our|Your)\s+ref\b|^[ \t]*Dear\s+(?:Mr|Mrs|Ms|Miss|Mx|Dr)\b|\bthank\s+you\s+for\s+your\b|\bI\s+write\b"
+    r"|\bI\s+refer\s+to\b|^[ \t]*Re\s*:",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+_OTHER_DATE_LABEL = re.compile(
+    r"\b(?:respon[sd]\w*|repl(?:y|ied)|published|decision|decided|completed|closed|updated|due|deadline|issued)\b",
+    re.IGNORECASE,
+)
+
+
+def heading_date(text: str, before: int) -> FoundDate | None:
+    """The date heading a request message: "Owen / 1 August 2009 / Dear Sir or Madam" on WhatDoTheyKnow, "09
+    July 2021" above a web form's fields in a disclosure log. Only a date alone on its line, above the
+    request's first question (``before``), in a text that is not a reply: a reply's date is not the request's."""
+    for match in _BARE_DATE_LINE.finditer(text, 0, before):
+        if _REPLY_MARK.search(text, 0, before):
+            return None
+        above = text[: match.start()].rstrip().rsplit("\n", 1)[-1]
+        if len(above) <= 40 and _OTHER_DATE_LABEL.search(above):
+            continue  # "Response date / 8 March 2022": a label above names the date as another one
+        token_match = DATE_TOKEN.match(text, match.start("date"))
+        token = token_at(token_match) if token_match else None
+        if token is not None and token.kind == "full" and token.first_day() is not None:
+            return FoundDate(token.first_day() or date.min, match.start("date"), token.end, False, 0.6)
+    return None
+
+
 def infer_year(
     month: int, day: int, text: str, today: date, anchor: date | None
 ) -> tuple[date, float] | None:
@@ -396,10 +439,24 @@ def received_phrase(text: str, today: date, anchor: date | None) -> FoundDate | 
     american = bool(AMERICAN.search(text[:20_000]))
     for match in _RECEIVED_WORD.finditer(text):
         line_start = text.rfind("\n", 0, match.start()) + 1
-        before = text[max(line_start, match.start() - 120) : match.start()]
+        # A hard-wrapped email breaks "your request ... which we received on" over lines: look back within
+        # the paragraph, not only the line.
+        paragraph_start = max(
+            (m.end() for m in _PARAGRAPH_BREAK.finditer(text, max(0, match.start() - 240), match.start())),
+            default=0,
+        )
+        before = text[max(paragraph_start, match.start() - 240) : match.start()]
         labelled = match.group().rstrip().endswith(":") or not text[line_start : match.start()].strip()
         word = match.group().lower()
         if word.startswith("dated") and not _DATED_CONTEXT.search(text, max(0, match.start() - 40), match.start()):
+            continue
+        if word.startswith("requested") and not labelled:
+            continue  # "Requested Thu 01 June 2023" heads a log entry; "you requested the" is prose
+        column = _table_column_date(text, match, line_start)
+        if column is not None:
+            found = _resolve_day(column, text, today, anchor)
+            if found is not None:
+                return FoundDate(found[0], line_start, column.end, column.year is None, min(found[1], 0.7))
             continue
         if not labelled and not _RECEIVED_CONTEXT.search(before):
             continue
@@ -420,6 +477,35 @@ def received_phrase(text: str, today: date, anchor: date | None) -> FoundDate | 
             start = line_start if labelled and match.start() - line_start <= 30 else match.start()
             return FoundDate(found[0], start, token.end, token.year is None, found[1])
     return None
+
+
+def _table_column_date(text: str, match: re.Match[str], line_start: int) -> DateToken | None:
+    """The received date from a table flattened to text: a heading line of columns ("Date received Date due
+    Date completed Information asked for") and, on the next line, the row's dates in the same order."""
+    line_end = text.find("\n", match.end())
+    line_end = len(text) if line_end < 0 else line_end
+    heading = text[line_start:line_end]
+    columns = list(_DATE_COLUMN.finditer(heading))
+    if len(columns) < 2 or any(char.isdigit() for char in heading) or ":" in heading:
+        return None
+    position = match.start() - line_start
+    index = next((i for i, column in enumerate(columns) if column.start() <= position < column.end() + 1), None)
+    if index is None:
+        return None
+    row_end = text.find("\n", line_end + 1)
+    row = (line_end + 1, len(text) if row_end < 0 else row_end)
+    tokens: list[DateToken] = []
+    position = row[0]
+    while len(tokens) <= index:
+        token_match = DATE_TOKEN.match(text, position, row[1])
+        token = token_at(token_match) if token_match else None
+        if token is None or token.kind not in ("full", "dm"):
+            break
+        tokens.append(token)
+        position = token.end
+        while position < row[1] and text[position] in " \t|,;":
+            position += 1
+    return tokens[index] if index < len(tokens) else None
 
 
 def request_made_date(text: str, today: date, anchor: date | None) -> FoundDate | None:

@@ -15,7 +15,7 @@ from typing import Any, Literal
 Source = Literal["message", "attachment"]
 Regime = Literal["foia", "eir", "foisa", "sar"]
 FollowUp = Literal["internal_review", "clarification"]
-ReceivedSource = Literal["header", "phrase", "request_date", "message_time"]
+ReceivedSource = Literal["header", "phrase", "request_date", "message_date", "message_time"]
 
 #: A text whose request-likeness score reaches this is proposed as a case (see ``score``).
 REQUEST_THRESHOLD = 0.5

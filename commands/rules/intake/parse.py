@@ -21,7 +21,13 @@ from datetime import date, datetime, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from commands.rules.intake.classify import classify_follow_up, guess_regime, language_of
-from commands.rules.intake.dates import find_periods, letter_date, received_phrase, request_made_date
+from commands.rules.intake.dates import (
+    find_periods,
+    heading_date,
+    letter_date,
+    received_phrase,
+    request_made_date,
+)
 from commands.rules.intake.model import (
     DEFAULT_OWN_PREFIXES,
     Period,
@@ -367,6 +373,17 @@ def _received(
                     Span(found.start, found.end, reading.source),
                     found.year_inferred,
                 ),
+                today,
+                notices,
+            )
+    for reading in ordered:
+        if reading.region is None or reading.region.response_letter:
+            continue
+        first = reading.questions[0].span.start if reading.questions else reading.region.start
+        found = heading_date(reading.text, first)
+        if found:
+            return _checked(
+                Received(found.day, None, "message_date", found.confidence, Span(found.start, found.end, reading.source)),
                 today,
                 notices,
             )
