@@ -220,6 +220,53 @@ def test_polite_conditional_asks_are_questions_but_advice_requests_are_not() -> 
     assert len(proposal.questions) == 2 and any("refined" in note for note in proposal.notes)
 
 
+def test_questions_one_a_line_and_asks_behind_a_condition() -> None:
+    lines = ("We have received a request for the following:\n\nIs it policy that a Minister approves each reply?\n"
+             "If not, to which departments does this policy apply?\nWhen was the policy adopted?\n")
+    assert shape(lines) == "1, 2, 3"
+    prose = ("I would like to know if there are reporting requirements for trusts. If such requirements exist, "
+             "please share the relevant documents.")
+    assert shape(prose) == "1, 2"
+    check = "I’d like to check if the inquiry papers were kept. If so, can I ask how I can view them? I checked the library."
+    assert shape(check) == "1, 2"
+
+
+def test_an_opening_that_names_what_is_wanted_is_the_question_and_a_placeholder_is_not() -> None:
+    text = ("Dear [Enter name],\n\nI am writing to request all the information to which I am entitled under the "
+            "Data Protection Act 1998.\n\n[Give a description of how you came into contact with the organisation]\n\n"
+            "I would be interested in any discussion or opinions expressed about me.\n")
+    proposal = parse(text)
+    assert question_shape(proposal.questions) == "1, 2"
+    assert any(note.startswith("[Give") for note in proposal.notes)
+
+
+def test_delivery_acknowledgement_and_contact_sentences_are_not_questions() -> None:
+    text = ("Please provide details of each power outage at your hospitals in 2021.\n\n"
+            "Please could I receive this information by email within 20 working days. Please send the information to the "
+            "email above.\n\nPlease could you acknowledge that you have received this request.\n\n"
+            "I would be grateful if you could provide answers via email. Please contact me with any queries.\n")
+    assert shape(text) == "1"
+
+
+def test_lost_bullets_bracketed_numbers_and_a_spaced_full_stop_are_markers() -> None:
+    assert shape("The information requested was:\n\n? The audit trail for my request.\n\n? How many late replies?") == "1, 2"
+    assert shape("please provide me with:\n\ufffd A copy of the agreement; and\n\ufffd A copy of the minutes.") == "1, 2"
+    assert shape("requested information as follows:-\n[1] Can you provide X?\n[2] How many Y?\n[3] Can you provide Z?") == "1, 2, 3"
+    assert shape("Notes\n[1] https://example.org/a\n[2] https://example.org/b\n\nPlease tell me how many drones you own.") == "1"
+    assert shape("7. How many doctors were booked?\n8 . In which specialty is the highest paid locum?\n9. How many locums?") == (
+        "7, 8, 9")
+
+
+def test_decisions_and_letters_that_restate_the_request_lead_into_it() -> None:
+    sic = ("Background\n\n1. On 28 June 2021, the Applicant made a request for information to the Authority.  The Applicant "
+           "asked the Authority for:\n\ni) The instruction to the District Valuer.\n\nii) The calculation breakdown.\n")
+    assert shape(sic) == "i, ii"
+    log = ("Information request and response under the Freedom of Information (Scotland) Act 2002\n\nInformation requested\n\n"
+           "Please could you supply me with any advice provided to local authorities.\n\n\nI enclose a copy of some of the "
+           "information you have requested.")
+    assert shape(log) == "1"
+
+
 # -- not everything is a request -------------------------------------------------------------------------
 
 

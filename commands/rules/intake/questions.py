@@ -23,12 +23,16 @@ from commands.rules.intake.model import Question, Source, Span
 
 _START = re.compile(
     r"""
-    (?<!\w)(?=[IiYyWwBbRrCcTtEeMm \t])  # cheap first check: a lead-in starts a word or a line
+    (?<!\w)(?=[IiYyWwBbRrCcTtEeMmAaDd \t])  # cheap first check: a lead-in starts a word or a line
     (?:
     I\s+note\s+you\s+seek\s+access\s+to\s+the\s+following\s+information[ \t]*:?
+  | \bI\s+note\s+(?:that\s+)?you\s+(?:seek|sought|have\s+requested|requested|asked\s+for)\b[^:\n]{0,60}:
+  | \b(?:The\s+)?information\s+requested\s+was(?:\s+as\s+follows)?[ \t]*:
+  | \b(?:Applicant|complainant|appellant|requester|requestor)\s+asked\s+(?:the\s+[A-Z][\w-]*(?:\s+[A-Za-z][\w-]*){0,4}\s+)?for\b[^:\n]{0,60}:
+  | ^[ \t]*(?:Date\s+[a-z]+\s+){1,4}Information\s+(?:asked\s+for|requested)(?:[ \t]+\w+){0,2}[ \t]*$
   | \byou\s+(?:have\s+)?(?:requested|asked\s+for|sought)\b[^:\n]{0,60}?(?:following|as\s+follows)[^:\n]{0,60}:
   | ^[ \t]*(?:You\s+asked|Your\s+request|The\s+request|Request(?:\s+text|\s+details)?|Information\s+Request
-        |Request\s+and\s+Answer|Requested\s+information|Cais|Eich\s+cais)[ \t]*(?::|$)
+        |Request\s+and\s+Answer|Requested\s+information|Information\s+requested|Cais|Eich\s+cais)[ \t]*(?::|$)
   | \bWe\s+received\s+a\s+request\b[^:\n]{0,80}:
   | \bin\s+the\s+following\s+terms\b[^:\n]{0,40}:
   | \bwrote\s+to\b[^:\n]{0,60}?follows[ \t]*:
@@ -43,11 +47,12 @@ _START = re.compile(
 )
 _END = re.compile(
     r"""
-    ^[ \t]*(?:Response|Our\s+Response|In\s+Response|Ymateb|Answers?(?:\s+\d[^\n]{0,30})?|Decision|FOI\s+Duty
+    ^[ \t]*(?:Response|Our\s+Response|In\s+Response|Reply|Our\s+Reply|Ymateb|Answers?(?:\s+\d[^\n]{0,30})?|Decision|FOI\s+Duty
         |Extent\s+of\s+Searches[^\n]{0,40})[ \t]*(?:[:\-–—][^\n]*)?$
   | ^[ \t]*I\s+am\s+required\s+by\s+the\s+Freedom\s+of\s+Information
   | ^[ \t]*I\s+can(?:\s+neither)?\s+confirm\b
   | ^[ \t]*In\s+response\s+to\s+your\s+request\b
+  | ^[ \t]*(?:I|We)\s+(?:enclose|attach)\b
   | ^[ \t]*The\s+Freedom\s+of\s+Information\s+Act\s+requires
   | ^[ \t]*(?:Following\s+(?:enquiries|receipt\s+of\s+your\s+request)|Please\s+find\s+(?:enclosed|attached)\s+our\s+response)
   | ^[ \t]*(?:Section\s+1\s+of\s+the\s+Freedom\s+of\s+Information\s+Act|Mae\s+adran\s+1\b)
@@ -246,16 +251,19 @@ def clean_name(line: str) -> str | None:
 _BULLET_CLASSES = {
     "-": "dash", "–": "dash", "—": "dash", "•": "dot", "●": "dot", "o": "circle", "◦": "circle",
     "▪": "square", "■": "square", "‣": "dot", "⁃": "dash", "·": "dot", "*": "star",
+    # A bullet the page or a copy lost to a wrong character set: the replacement character, or "?".
+    "\ufffd": "lost", "?": "lost",
 }  # fmt: skip
 _MARKER = re.compile(
     r"""
     [ \t]*
     (?:
-      (?P<bullet>[-–—•●▪■◦·‣⁃*]|o(?=[ \t]))[ \t]+(?=\S)
+      (?P<bullet>[-–—•●▪■◦·‣⁃*\ufffd]|o(?=[ \t])|\?(?=[ \t]{1,3}[\"“'‘A-Z]))[ \t]+(?=\S)
+    | (?P<bracket>\[(?P<brval>\d{1,2})\])[ \t]+(?=\S)
     | (?P<qword>(?i:Q|Qn|Question|Request|Req|Item|Part|Cwestiwn)[ \t]{0,2}\.?[ \t]{0,2}(?P<qnum>\d{1,3}))
         (?:[ \t]{0,2}[.:)\-–—](?=\s|$)|(?=\s)|$)
     | (?P<decimal>(?P<decval>\d{1,2}(?:\.\d{1,2}){1,3})(?:\.?(?=[ \t]+[A-Z"“‘'(])|\.(?=[A-Z])))
-    | (?P<digit>\(?(?P<digval>\d{1,3})(?:[.):]|,(?=[ \t]+[A-Z])|[ \t]{1,2}[-–—](?=[ \t])))(?=[ \t]|$|[A-Z"“‘'(])
+    | (?P<digit>\(?(?P<digval>\d{1,3})(?:[.):]|,(?=[ \t]+[A-Z])|[ \t]{1,2}[-–—](?=[ \t])|[ \t]\.(?=[ \t]+[A-Z])))(?=[ \t]|$|[A-Z"“‘'(])
     | (?P<alpha>(?P<aopen>\()?(?P<alval>[A-Za-z]{1,5})(?(aopen)\)|[.)/]))(?=[ \t]|$)
     )
     [ \t]*
@@ -265,6 +273,7 @@ _MARKER = re.compile(
 _DIGIT = re.compile(r"\d")
 _OPENING_QUOTE = re.compile("[ \t]*[\"“‘'](?=\\d{1,2}[.)])")
 _FOOTNOTE_MARK = re.compile(r"\[\d{1,2}\]")
+_BRACKET_NUMBER = re.compile(r"[ \t]*\[(\d{1,2})\][ \t]+\S")
 _DASH_HEADING = re.compile(r"[-–—][A-Za-z]")
 _ROMAN = re.compile(r"^(?:x{0,3})(?:ix|iv|v?i{0,3})$")
 _TABLE_NUMBER = re.compile(r"^[\d.,%£$()/-]+$")
@@ -302,8 +311,10 @@ def _roman_value(token: str) -> int | None:
     return total
 
 
-def _parse_markers(text: str, position: int, end: int) -> tuple[list[_Marker], int]:
-    """The markers at the start of a line ("- 1." and "1. a)" have two) and where its text starts."""
+def _parse_markers(text: str, position: int, end: int, brackets: bool = False) -> tuple[list[_Marker], int]:
+    """The markers at the start of a line ("- 1." and "1. a)" have two) and where its text starts.
+
+    ``brackets``: "[1]", "[2]" number the questions here (a tribunal quoting a request), not footnotes."""
     markers: list[_Marker] = []
     opening = _OPENING_QUOTE.match(text, position, end)
     if opening and _MARKER.match(text, opening.end(), end):
@@ -312,7 +323,11 @@ def _parse_markers(text: str, position: int, end: int) -> tuple[list[_Marker], i
         match = _MARKER.match(text, position, end)
         if not match or match.end() == position:
             break
-        if match.group("bullet"):
+        if match.group("bracket"):
+            if not brackets or markers:
+                break
+            kind, value = "digit", match.group("brval")
+        elif match.group("bullet"):
             kind, value = "bullet", match.group("bullet")
         elif match.group("qword"):
             kind, value = "qword", match.group("qnum")
@@ -351,6 +366,20 @@ def _classify_lines(text: str, start: int, end: int) -> list[_Line]:
         lines.append(_Line(position, line_end, "text", content_start=position))
         position = line_end + 1
     circle_bullets = sum(1 for line in lines if text[line.start : line.end].lstrip().startswith("o "))
+    bracketed = [
+        (int(m.group(1)), text[line.start : line.end])
+        for line in lines
+        for m in [_BRACKET_NUMBER.match(text, line.start, line.end)]
+        if m
+    ]
+    # "[1] ... ? / [2] ... ?": a run counting up from 1 whose lines ask things numbers questions; a lone "[1]"
+    # or a run of links is a list of footnotes.
+    brackets = (
+        len(bracketed) >= 2
+        and [number for number, _ in bracketed] == list(range(1, len(bracketed) + 1))
+        and sum(1 for _, line in bracketed if _QUESTION_SIGNAL.search(line)) * 2 > len(bracketed)
+        and not any("http" in line for _, line in bracketed)
+    )
     for line in lines:
         raw = text[line.start : line.end]
         stripped = raw.strip()
@@ -365,7 +394,7 @@ def _classify_lines(text: str, start: int, end: int) -> list[_Line]:
         ):
             line.kind = "skip"
             continue
-        markers, content = _parse_markers(text, line.start, line.end)
+        markers, content = _parse_markers(text, line.start, line.end, brackets)
         if markers and markers[0].kind == "bullet" and markers[0].value == "o" and circle_bullets < 2:
             markers = []
         if markers:
@@ -568,6 +597,7 @@ def _map_back(anchors: list[tuple[int, int, int]], joined: str, a: int, b: int) 
 
 _QUESTION_SIGNAL = re.compile(
     r"\?|\b(?:please|could\s+you|can\s+you|would\s+you|will\s+you|I\s+(?:would|'d|’d)\s+like|I\s+(?:wish|want)\s+to"
+    r"|I\s+(?:would\s+be|am)\s+(?:also\s+)?interested\s+(?:in|to\s+know)"
     r"|I\s+(?:also\s+)?(?:request|am\s+requesting|ask|need)|how\s+(?:many|much|often|long)|what"
     r"|whether|provide|supply|send|list|give|tell|include|confirm|disclose|break\s*down|broken\s+down"
     r"|cop(?:y|ies)\s+of|details\s+of|numbers?\s+of|total|amount\s+of|dates?|cost|budget|spend|reasons?\s+for"
@@ -583,6 +613,8 @@ _PREAMBLE = re.compile(
     r"|^\W{0,3}(?:Under|Pursuant\s+to|In\s+accordance\s+with)\s+the\s+(?:Freedom\s+of\s+Information|Environmental\s+Information|FOI)"
     r"|^\W{0,3}Please\s+(?:treat|consider|accept)\s+this\s+(?:e-?mail|letter|message|as)"
     r"|^\W{0,3}(?:please|could\s+you|can\s+you|would\s+you|I\s+would\s+like|I'd\s+like)[\w ,]{0,40}:-?\s*$"
+    r"|^\W{0,3}(?:I\s+(?:am|would\s+be)\s+interested\s+to\s+know|I\s+(?:would\s+like|wish|want)\s+to\s+know"
+    r"|please\s+(?:tell|advise)\s+me)[\s:,-]*$"
     r"|\bganlynol\b|^\W{0,3}O\s+dan\s+y\s+Ddeddf",
     re.IGNORECASE,
 )
@@ -614,6 +646,14 @@ _CONTINUATION = re.compile(
     r"|Specifically|As\s+(?:above|before|mentioned|stated))\b",
     re.IGNORECASE,
 )
+#: "I am writing to request all the information to which I am entitled": the opening names what is wanted.
+_OBJECT_REQUEST = re.compile(
+    r"\bI\s+am\s+writing\s+to\s+(?:request|ask\s+for)\s+(?:all|any|a\s+copy|copies|every|details|the\s+(?!following|below))",
+    re.IGNORECASE,
+)
+_FOLLOWING = re.compile(r"\bthe\s+(?:following|below)\b|\bas\s+follows\b|:\s*$", re.IGNORECASE)
+#: "[Give a description of how you came into contact with the organisation]": a template's placeholder.
+_PLACEHOLDER = re.compile(r"^\s*\[[^\]]{3,300}\]\s*$")
 _BOILERPLATE_ONLY = re.compile(
     r"^\W{0,3}(?:I\s+am\s+writing|This\s+is\s+a)[^.?]{0,160}(?:Act(?:\s+2000)?|request)\.?$", re.IGNORECASE
 )
@@ -854,6 +894,9 @@ class _TreeBuilder:
             self._paragraph_unnumbered(block, text, self._list_follows(index))
 
     def _paragraph_numbered(self, block: _Block, text: str, following: _Block | None, index: int) -> None:
+        if _only_delivery(text) or _PLACEHOLDER.match(text):
+            self.notes.append(text)
+            return
         if not self.roots:
             self._to_preamble(block)
             return
@@ -889,12 +932,17 @@ class _TreeBuilder:
             self.notes.append(text)
 
     def _paragraph_unnumbered(self, block: _Block, text: str, list_follows: bool) -> None:
+        if _only_delivery(text) or _PLACEHOLDER.match(text):
+            self.notes.append(text)
+            return
         if list_follows and self.lead_ins >= 2 and text.rstrip().endswith((":", ":-")) and not _EXAMPLES.search(text):
             # "For 2018-2021 please provide: a. ... / For 2016-2021 please provide: a. b. c.": each lead-in is a
             # question of its own, its list the parts.
             self._inferred_root(block, parent_of_list=True, confidence=0.5)
             return
-        if _PREAMBLE.search(text) and "?" not in text:
+        if _PREAMBLE.search(text) and "?" not in text and not (
+            _OBJECT_REQUEST.search(text) and not list_follows and not _FOLLOWING.search(text)
+        ):
             if self.roots and list_follows:
                 self._inferred_root(block, parent_of_list=True, confidence=0.5)
             else:
@@ -911,7 +959,7 @@ class _TreeBuilder:
             )
             target.segments.extend(block.segments)
             return
-        if not _QUESTION_SIGNAL.search(text) and not _CONDITIONAL_ASK.search(text):
+        if not _QUESTION_SIGNAL.search(text) and not _CONDITIONAL_ASK.search(text) and not _OBJECT_REQUEST.search(text):
             if list_follows and text.rstrip().endswith((":", ":-")):
                 self._inferred_root(block, parent_of_list=True, confidence=0.5)
             elif self.roots:
@@ -1053,9 +1101,14 @@ def _roman(number: int) -> str:
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.?!])[\"”’')]?\s+(?=[A-Z“\"'‘(])")
 _ASK_SENTENCE = re.compile(
-    r"^\W{0,3}(?:please|can\s+(?:you|this|these|the)|could\s+(?:you|this|these|the)|would\s+you|how\s+(?:many|much|often|long)"
+    # "If so, can I ask ...", "If such requirements exist, please share ...": an ask behind a condition.
+    r"^\W{0,3}(?:if\s+(?:so|not|yes|no|such\s[^,.?]{1,60}|this\s+is\s+the\s+case|there\s+are\s+any)\s*,\s*)?"
+    r"(?:please|can\s+(?:you|this|these|the|I)|could\s+(?:you|this|these|the|I)|would\s+you|how\s+(?:many|much|often|long)"
     r"|what|which|where|when|who|whether|do\s+you|does|did|is\s+there|are\s+there|has|have|figures|the\s+number"
-    r"|I\s+would\s+(?:also\s+)?like|I\s+(?:also\s+)?(?:request|want|need)|also,?\s+please|in\s+addition)\b",
+    r"|(?:is|was)\s+(?:it|this|that|there)|(?:are|were)\s+(?:they|these|those|there|any)|will|should"
+    r"|(?:to|in|for|from|under|by)\s+(?:which|whom|what)"
+    r"|I(?:\s+would|'d|’d)\s+(?:also\s+)?like|I\s+(?:also\s+)?(?:request|want|need)|also,?\s+please|in\s+addition"
+    r"|I\s+(?:would\s+be|am)\s+(?:also\s+)?interested)\b",
     re.IGNORECASE,
 )
 
@@ -1072,6 +1125,8 @@ def _asks_in(text: str, segments: list[tuple[int, int]]) -> list[list[tuple[int,
             sentences.append([])
             position = match.end()
         sentences[-1].append((position, end))
+        if text[start:end].rstrip().rstrip("\"”’')").endswith(("?", ".", "!")):
+            sentences.append([])  # a line that ends a sentence: the next line starts another
     sentences = [s for s in sentences if _segments_text(text, s)]
     if len(sentences) < 2:
         return []
@@ -1097,7 +1152,29 @@ _FORMAT_SENTENCE = re.compile(
 )
 
 
+#: How or when to send the answer, or a request to acknowledge or to be contacted: not a question.
+_DELIVERY = re.compile(
+    r"\b(?:acknowledge\s+(?:that\s+you\s+have\s+received|receipt)|confirm\s+receipt"
+    r"|(?:receive|send|provide|supply|return|input|enter)\s+(?:me\s+|us\s+)?(?:with\s+)?(?:this|the|these|your|all\s+the)?\s*"
+    r"(?:information|answers?|responses?|reply|data|figures)\s+(?:to\s+(?:me|us)\s+)?"
+    r"(?:to\s+all\s+of\s+the\s+above\s+questions\s+)?"
+    r"(?:by|via|in|into|through|within|as|on)\s+(?:e-?mail|electronic|post|downloading|filling|completing|the\s+attached"
+    r"|this\s+(?:read-only\s+)?\w*sheet|a\s+(?:spreadsheet|csv|excel)|\d{1,2}\s+working\s+days)"
+    r"|send\s+the\s+information\s+to\b|contact\s+me\s+(?:with|if|on|at)\b)",
+    re.IGNORECASE,
+)
+
+
+def _only_delivery(text: str) -> bool:
+    """Every sentence of a paragraph is about delivery, format or contact ("Please could I receive this by email
+    within 20 working days. Please send it to the email above.")."""
+    sentences = [piece for piece in _SENTENCE_BREAK.split(text) if piece.strip()]
+    return bool(sentences) and all(
+        _DELIVERY.search(sentence) or _FORMAT_SENTENCE.match(sentence) for sentence in sentences
+    )
+
+
 def _is_ask_sentence(sentence: str) -> bool:
-    if _FORMAT_SENTENCE.match(sentence) or _ADVICE.search(sentence):
+    if _FORMAT_SENTENCE.match(sentence) or _ADVICE.search(sentence) or _DELIVERY.search(sentence):
         return False
     return bool(_ASK_SENTENCE.match(sentence))
