@@ -267,6 +267,35 @@ def test_decisions_and_letters_that_restate_the_request_lead_into_it() -> None:
     assert shape(log) == "1"
 
 
+def test_a_number_repeated_on_each_part_keeps_the_parts_under_one_question() -> None:
+    text = ("1. How many staff in each role?\na. Officers\nb. PCSOs\n\n2. a. How many officers have convictions?\n"
+            "2. b. How many PCSOs have convictions?\n2. c. How many other staff have convictions?\n\n3. For each, the offence.")
+    assert shape(text) == "1(a, b), 2(a, b, c), 3"
+
+
+def test_numbered_lists_restarting_under_questions_written_one_a_line() -> None:
+    text = ("How many bays are there?\nHow many blue badges were held on 30 August 2019?\n"
+            "How many of these applications has the council:\n1. Approved\n2. Refused\n"
+            "How many applications came from people with hidden disabilities?\nHow many of these has the council:\n"
+            "1. Approved\n2. Refused\n")
+    assert shape(text) == "1, 2, 3(1, 2), 4, 5(1, 2)"
+
+
+def test_a_web_form_its_prompts_a_chaser_and_a_definition_are_not_questions() -> None:
+    form = ("Please tell us the general subject of your request (e.g. Burials paid for by the council)\nTree reports\n\n"
+            "Please provide full details of your request (e.g. Please provide the number of burials between 2001 and 2012)\n"
+            "I would like to see the tree officer's notes on the oaks.\n\nHi\nHave you made any progress on the above FOI?\n\n"
+            "Was a felling licence applied for?\n")
+    proposal = parse(form)
+    assert question_shape(proposal.questions) == "1, 2" and not proposal.periods
+    email = ("Please provide details of incidents caused by infrastructure failure for the years 2019/20, 2020/21 and so "
+             "far in 2021/22.\nIncidents are defined as failures that have interfered with clinical services.\n"
+             "For each incident, please could you provide a summary covering:\na. The date.\nb. The cause.\n")
+    proposal = parse(email)
+    assert question_shape(proposal.questions) == "1(a, b)"
+    assert [(p.start, p.end) for p in proposal.periods] == [(date(2019, 4, 1), date(2022, 3, 31))]
+
+
 # -- not everything is a request -------------------------------------------------------------------------
 
 

@@ -93,7 +93,8 @@ _BETWEEN_GAP = re.compile(r"\s{1,3}(?:and|a|ac|&)\s{1,3}", re.IGNORECASE)
 _BETWEEN_BEFORE = re.compile(r"\b(?:between|rhwng)\s{1,3}$", re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"(?<!backwards )(?<!back )\b(?:from|since|o)\s{1,3}$", re.IGNORECASE)
 _ENUM_GAP = re.compile(
-    r"\s{0,3}(?:,\s{0,3}(?:and\s{1,3}|&\s{0,3})?|and\s{1,3}|&\s{0,3}|a\s{1,3}|ac\s{1,3})", re.IGNORECASE
+    r"\)?\s{0,3}(?:,\s{0,3}(?:and\s{1,3}|&\s{0,3})?|and\s{1,3}|&\s{0,3}|a\s{1,3}|ac\s{1,3})(?P<sofar>(?:so\s+far|to\s+date)\s+in\s{1,3})?\(?",
+    re.IGNORECASE,
 )
 _SINGLE_BEFORE = re.compile(
     r"(?:\b(?:for|during|in\s+the\s+year|(?:calendar|financial)\s+years?|FY|years?|ar\s+gyfer)\s{1,3}|^\s{0,3})$",
@@ -648,6 +649,7 @@ def _enumeration(
     members: list[tuple[date, date]] = []
     j = i
     end_offset = token.end
+    so_far = False
     while j < len(tokens) and tokens[j].kind == token.kind:
         current = tokens[j]
         first, last = current.first_day(), current.last_day()
@@ -670,9 +672,13 @@ def _enumeration(
             position = qualifier.end()
         elif _YEAR_TO_DATE_BEFORE.search(text, max(0, current.start - 16), current.start):
             last = min(last, reference)
+        if so_far:
+            last = min(last, reference)
         members.append((first, last))
         end_offset = position
-        if j + 1 < len(tokens) and _ENUM_GAP.fullmatch(text[position : tokens[j + 1].start]):
+        gap = _ENUM_GAP.fullmatch(text[position : tokens[j + 1].start]) if j + 1 < len(tokens) else None
+        if gap:
+            so_far = bool(gap.group("sofar"))  # "2019/20, 2020/21 and so far in 2021/22"
             j += 1
             continue
         break

@@ -41,7 +41,7 @@ from commands.rules.intake.model import (
     Span,
     Subject,
 )
-from commands.rules.intake.questions import QuestionSplit, Region, find_region, split_questions
+from commands.rules.intake.questions import QuestionSplit, Region, find_region, split_questions, without_examples
 from commands.rules.intake.references import find_references
 from commands.rules.intake.requester import (
     requester_from_form,
@@ -262,7 +262,10 @@ def _parse(
             p.relative,
         )
         for p in find_periods(
-            main.text, request_offset, region.end if region else len(main.text), reference_day
+            without_examples(main.text, request_offset, region.end if region else len(main.text)),
+            request_offset,
+            region.end if region else len(main.text),
+            reference_day,
         )
     )
     references: list[Reference] = []

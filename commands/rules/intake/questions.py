@@ -87,6 +87,18 @@ RESPONSE_SIGNAL = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _HEADER_LINE = re.compile(r"^[ \t]*(?:From|Sent|Date|To|Cc|Subject|Received|Reply-To)[ \t]*:", re.IGNORECASE)
+#: A web form's field label pasted with its answer: "Please tell us the general subject of your request (e.g. ...)".
+FORM_PROMPT = re.compile(
+    r"^[ \t]*(?:Please\s+)?(?:tell\s+us|provide|give|enter|describe|state|select|type)\b[^\n]{0,120}?"
+    r"\byour\s+(?:request|enquiry|query|name|e-?mail(?:\s+address)?|address|details)\b[^\n]{0,200}$",
+    re.IGNORECASE | re.MULTILINE,
+)
+#: A mail system's warning on an email from outside the organisation.
+BANNER = re.compile(
+    r"^[ \t]*(?:\[?(?:CAUTION|WARNING|EXTERNAL(?:\s+EMAIL)?)\]?:?\s*)?This\s+(?:e-?mail|message)\s+(?:originated|was\s+sent|came|is)\s+from\s+"
+    r"(?:outside|an\s+external)[^\n]{0,300}$",
+    re.IGNORECASE | re.MULTILINE,
+)
 _FROM_OR_SENT = re.compile(r"^[ \t]*(?:From|Sent)[ \t]*:[^\n]*", re.IGNORECASE | re.MULTILINE)
 _OPEN_QUOTES = {'"': '"', "“": "”", "'": "'", "‘": "’"}
 #: For each opening quotation mark, its closing mark at the end of a line.
@@ -102,6 +114,25 @@ _NOT_A_NAME = re.compile(
     r"Response|Act|Data|Officer|Manager|Disclosure|Compliance|Branch|Headquarters|Porn|Images?|Statistics"
     r"|Results?|Searches|Operation|Decision|Complaint|Background|Summary|Appendix)\b"
 )
+
+
+_EXAMPLE_PARENTHESIS = re.compile(r"\((?:e\.\s?g\.?|eg\b|for\s+example|such\s+as)[^()\n]{0,300}\)", re.IGNORECASE)
+
+
+def without_examples(text: str, start: int, end: int) -> str:
+    """``text`` with a web form's prompts and examples ("(e.g. burials between 2001 and 2012)") blanked, same
+    length, so that dates and subjects written as examples are not read as the request's own."""
+    spans = [m.span() for m in FORM_PROMPT.finditer(text, start, end)]
+    spans += [m.span() for m in BANNER.finditer(text, start, end)]
+    spans += [m.span() for m in _EXAMPLE_PARENTHESIS.finditer(text, start, end)]
+    if not spans:
+        return text
+    chars = list(text)
+    for a, b in spans:
+        for index in range(a, b):
+            if chars[index] != "\n":
+                chars[index] = " "
+    return "".join(chars)
 
 
 @dataclass(frozen=True)
@@ -163,10 +194,13 @@ def _leading_salutation(text: str, start: int) -> int | None:
     while seen < 6 and position < len(text):
         newline = text.find("\n", position)
         line_end = len(text) if newline < 0 else newline
-        if text[position:line_end].strip():
+        line = text[position:line_end]
+        if line.strip():
             seen += 1
             if _SALUTATION.match(text, position, line_end):
                 return line_end
+            if "?" in line or FORM_PROMPT.match(line):
+                return None  # the request is already under way: a later "Hi" opens a follow-up message
         position = line_end + 1
     return None
 
@@ -390,6 +424,8 @@ def _classify_lines(text: str, start: int, end: int) -> list[_Line]:
             _PUNCTUATION_ONLY.match(stripped)
             or _SALUTATION.match(raw)
             or _HEADER_LINE.match(raw)
+            or FORM_PROMPT.match(raw)
+            or BANNER.match(raw)
             or _is_table_line(stripped)
         ):
             line.kind = "skip"
@@ -646,6 +682,18 @@ _CONTINUATION = re.compile(
     r"|Specifically|As\s+(?:above|before|mentioned|stated))\b",
     re.IGNORECASE,
 )
+#: "Have you made any progress on the above FOI?": asking after the request, not asking for information.
+_CHASER = re.compile(
+    r"^\W{0,3}(?:(?:have|has)\s+(?:you|there\s+been)\s+(?:made\s+)?any\s+progress|(?:is|are)\s+there\s+any\s+updates?\s+on"
+    r"|any\s+updates?\s+on\s+(?:my|the|this)|when\s+(?:can|will|should)\s+I\s+(?:expect|receive|get|hear))\b",
+    re.IGNORECASE,
+)
+#: "Clinical service incidents are defined as ...": the requester defining terms, not asking.
+_DEFINITION = re.compile(
+    r"\b(?:is|are)\s+defined\s+as\b|\bfor\s+the\s+purposes?\s+of\s+this\s+request\b|\bBy\s+['‘\"“][^'’\"”]{1,40}['’\"”]\s+I\s+mean\b",
+    re.IGNORECASE,
+)
+_FOR_EACH = re.compile(r"^\W{0,3}(?:for\s+(?:each|every|all)\b|in\s+each\s+case\b)", re.IGNORECASE)
 #: "I am writing to request all the information to which I am entitled": the opening names what is wanted.
 _OBJECT_REQUEST = re.compile(
     r"\bI\s+am\s+writing\s+to\s+(?:request|ask\s+for)\s+(?:all|any|a\s+copy|copies|every|details|the\s+(?!following|below))",
@@ -748,10 +796,34 @@ class _TreeBuilder:
                     if len(text) <= 60 and "?" not in text:
                         block.marker, block.heading = None, True
             return ("decimal", "1")
+        if self._digits_are_sub_lists():
+            return None
         for block in self.blocks:
             if block.marker is not None and block.marker.kind in ("qword", "digit"):
                 return (block.marker.kind,)
         return None
+
+    def _digits_are_sub_lists(self) -> bool:
+        """ "How many ... has the council: / 1. Approved / 2. Refused" between questions written one a line: each
+        numbered list restarts at 1 under a lead-in, so the numbers are the lead-ins' parts, not the questions."""
+        runs = 0
+        questions = 0
+        for index, block in enumerate(self.blocks):
+            marker = block.marker
+            if marker is None:
+                if block.text(self.text).rstrip().endswith("?"):
+                    questions += 1
+                continue
+            if marker.kind != "digit":
+                return False
+            previous = self.blocks[index - 1] if index else None
+            if previous is not None and previous.marker is not None and previous.marker.kind == "digit":
+                continue
+            lead = previous.text(self.text).rstrip() if previous is not None and previous.marker is None else ""
+            if marker.value != "1" or not lead.endswith(":") or not _QUESTION_SIGNAL.search(lead):
+                return False
+            runs += 1
+        return runs >= 1 and questions >= 2
 
     # -- styles
 
@@ -816,6 +888,15 @@ class _TreeBuilder:
             return
         self.examples = False
         style = self._style(marker)
+        if (
+            style == self.primary
+            and self.roots
+            and marker.value == self.roots[-1].number
+            and not block.text(self.text)
+        ):
+            # "2. a. ... / 2. b. ... / 2. c. ...": the number is repeated on each part; the parts stay under one 2.
+            self.stack = [(style, self.roots[-1])]
+            return
         node = self._node(block, style)
         if self.primary is not None:
             if style == self.primary:
@@ -932,8 +1013,16 @@ class _TreeBuilder:
             self.notes.append(text)
 
     def _paragraph_unnumbered(self, block: _Block, text: str, list_follows: bool) -> None:
-        if _only_delivery(text) or _PLACEHOLDER.match(text):
+        if _only_delivery(text) or _PLACEHOLDER.match(text) or _CHASER.match(text) or _DEFINITION.search(
+            _SENTENCE_BREAK.split(text, 1)[0]
+        ):
             self.notes.append(text)
+            return
+        if self.roots and list_follows and _FOR_EACH.match(text) and self.roots[-1].inferred and not self.roots[-1].children:
+            # "Please provide details of each incident ... / For each incident, please provide: a. b. c.": the list
+            # breaks down the question before it.
+            self.pending_context = text
+            self.stack = [(("para",), self.roots[-1])]
             return
         if list_follows and self.lead_ins >= 2 and text.rstrip().endswith((":", ":-")) and not _EXAMPLES.search(text):
             # "For 2018-2021 please provide: a. ... / For 2016-2021 please provide: a. b. c.": each lead-in is a
