@@ -41,7 +41,13 @@ from commands.rules.intake.model import (
     Span,
     Subject,
 )
-from commands.rules.intake.questions import QuestionSplit, Region, find_region, split_questions, without_examples
+from commands.rules.intake.questions import (
+    QuestionSplit,
+    Region,
+    find_region,
+    split_questions,
+    without_examples,
+)
 from commands.rules.intake.references import find_references
 from commands.rules.intake.requester import (
     requester_from_form,
