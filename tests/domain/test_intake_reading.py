@@ -296,6 +296,32 @@ def test_a_web_form_its_prompts_a_chaser_and_a_definition_are_not_questions() ->
     assert [(p.start, p.end) for p in proposal.periods] == [(date(2019, 4, 1), date(2022, 3, 31))]
 
 
+# -- periods ---------------------------------------------------------------------------------------------
+
+
+def spans(text: str, **options: object) -> list[tuple[date, date]]:
+    return [(p.start, p.end) for p in parse(text, **options).periods]
+
+
+def test_periods_written_latest_first_between_the_years_and_in_a_year() -> None:
+    assert spans("Please tell me the number of trees felled between June 30, 2019 and January 2014.") == [
+        (date(2014, 1, 1), date(2019, 6, 30))]
+    assert spans("How many children were referred between the years 2010 and 2024?") == [
+        (date(2010, 1, 1), date(2024, 12, 31))]
+    assert spans("How many arrests were made by constables in 2020 in Scotland?") == [(date(2020, 1, 1), date(2020, 12, 31))]
+    assert spans("Please provide the number of noise complaints made during the 2021 calendar year.") == [
+        (date(2021, 1, 1), date(2021, 12, 31))]
+
+
+def test_a_relative_period_followed_by_its_dates_is_those_dates() -> None:
+    text = "Please provide the number of trees felled over the previous two financial years (2022/23) and (2021/22)."
+    assert spans(text, today=date(2023, 6, 1)) == [(date(2021, 4, 1), date(2023, 3, 31))]
+    text = "Please tell me the cost of parking over the past five years from January 2012 to January 2017."
+    assert spans(text) == [(date(2012, 1, 1), date(2017, 1, 31))]
+    assert spans("How many drones were bought in the last five years?", today=date(2024, 3, 1)) == [
+        (date(2019, 3, 2), date(2024, 3, 1))]
+
+
 # -- not everything is a request -------------------------------------------------------------------------
 
 

@@ -90,14 +90,17 @@ _RANGE_GAP = re.compile(
     re.IGNORECASE,
 )
 _BETWEEN_GAP = re.compile(r"\s{1,3}(?:and|a|ac|&)\s{1,3}", re.IGNORECASE)
-_BETWEEN_BEFORE = re.compile(r"\b(?:between|rhwng)\s{1,3}$", re.IGNORECASE)
+_BETWEEN_BEFORE = re.compile(
+    r"\b(?:between|rhwng)\s{1,3}(?:the\s{1,3})?(?:(?:calendar|financial)\s{1,3})?(?:(?:years|dates|months|period)\s{1,3}(?:of\s{1,3})?)?$",
+    re.IGNORECASE,
+)
 _FROM_BEFORE = re.compile(r"(?<!backwards )(?<!back )\b(?:from|since|o)\s{1,3}$", re.IGNORECASE)
 _ENUM_GAP = re.compile(
     r"\)?\s{0,3}(?:,\s{0,3}(?:and\s{1,3}|&\s{0,3})?|and\s{1,3}|&\s{0,3}|a\s{1,3}|ac\s{1,3})(?P<sofar>(?:so\s+far|to\s+date)\s+in\s{1,3})?\(?",
     re.IGNORECASE,
 )
 _SINGLE_BEFORE = re.compile(
-    r"(?:\b(?:for|during|in\s+the\s+year|(?:calendar|financial)\s+years?|FY|years?|ar\s+gyfer)\s{1,3}|^\s{0,3})$",
+    r"(?:\b(?:for|during|in|(?:during|in|for)\s+the|in\s+the\s+year|(?:calendar|financial)\s+years?|FY|years?|ar\s+gyfer)\s{1,3}|^\s{0,3})$",
     re.IGNORECASE,
 )
 #: Years that name an Act or a regulation, not a period ("Data Protection Act 2018").
@@ -174,6 +177,14 @@ _REQUEST_MADE = re.compile(
 _REQUEST_VERB_AFTER = re.compile(
     r"[^.\n]{0,250}?\b(?:requested|wrote|made\s+(?:a|an|the|this)\b[^.\n]{0,60}?\brequest|submitted|request\s+was\s+made)\b",
     re.IGNORECASE
+)
+
+
+#: Dates written straight after a relative period ("the previous two financial years (2022/23) and (2021/22)").
+_EXPLICIT_AFTER = re.compile(
+    r"[ \t]{0,3}(?:\(|:|-|–|,)?[ \t]{0,3}(?:(?:from|between|of|i\.e\.,?|namely)[ \t]{1,3})?\(?[ \t]{0,2}"
+    r"(?:\d{1,2}(?:st|nd|rd|th)?[ \t]{1,3}" + _MON + r"|" + _MON + r"[ \t]{1,3}\d|(?:19|20)\d{2})",
+    re.IGNORECASE,
 )
 
 
@@ -563,6 +574,8 @@ def find_periods(text: str, start: int, end: int, reference: date) -> list[Found
                 found.append(FoundPeriod(first, reference, token.start, token.end, 0.6, True))
         i += 1
     for match in RELATIVE.finditer(text, start, end):
+        if _EXPLICIT_AFTER.match(text, match.end(), end):
+            continue  # "the past five years from January 2012 to January 2017": the dates say which years
         amount_text = (match.group("n") or "1").lower()
         amount = _NUMBER_WORDS.get(amount_text) or int(amount_text)
         unit = match.group("unit").lower().rstrip("s")
@@ -616,7 +629,7 @@ def _range(text: str, tokens: list[DateToken], i: int, reference: date, found: l
         return 0
     other = tokens[i + 1]
     gap = text[token.end : other.start]
-    between = _BETWEEN_BEFORE.search(text, max(0, token.start - 12), token.start)
+    between = _BETWEEN_BEFORE.search(text, max(0, token.start - 40), token.start)
     if not (_RANGE_GAP.fullmatch(gap) or (between and _BETWEEN_GAP.fullmatch(gap))):
         return 0
     if other.kind in ("dm", "mon") or token.kind == "years" or other.kind == "years":
@@ -628,6 +641,9 @@ def _range(text: str, tokens: list[DateToken], i: int, reference: date, found: l
         if (token.first_day() or date.max) > (other.last_day() or date.min):
             token = token.with_year(other.year - 1)
     first, last = token.first_day(), other.last_day()
+    if first is not None and last is not None and first > last and token.year is not None:
+        # "between June 30, 2019 and January 2014": written latest first.
+        first, last = other.first_day(), token.last_day()
     if first is None or last is None or first > last or last.year - first.year > 100:
         return 0
     confidence = 0.9 if token.kind == "full" and other.kind == "full" else 0.85
