@@ -719,6 +719,25 @@ def test_find_references_own_and_others() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Our Ref: SPE 854/FOI 00127/JS/LD\n\nDear Mr Ashdown", {"SPE 854/FOI 00127/JS/LD"}),
+        ("Dear Anthony\n\nRequest FOI/6387\n\nFurther to your request", {"FOI/6387"}),
+        ("044-2023\nDear Freedom of Information Officer,\nPlease provide", {"044-2023"}),
+        ("FOI request (FOIR-520547116)\nTrees\n4. the previous two financial years (2022/23) and (2021/22).",
+         {"FOIR-520547116"}),
+        ("You asked:\n- How many requests in 2017/2018?\n- And the 12 months before (2016/2017)?", set()),
+        ("Our Ref: FOI 19 1413\nDate: 28th October 2019", {"FOI 19 1413"}),
+        ("Reference 2019-580\n\nREF:           2019-580\n\nSubject:       Drop-off parking", {"2019-580"}),
+        ("Response A1346436\nResponse to request for information", {"A1346436"}),
+    ],
+)
+def test_references_as_logs_and_letters_write_them(text: str, expected: set[str]) -> None:
+    found = {" ".join(r.text.split()) for r in find_references(text)}
+    assert found == expected
+
+
 def test_find_references_with_the_organisations_prefixes() -> None:
     found = [r.text for r in find_references("About CPS2024/00001 and FOI2024/00002.", own_prefixes=("CPS",))]
     assert found == ["CPS2024/00001"]
