@@ -296,6 +296,27 @@ def test_a_web_form_its_prompts_a_chaser_and_a_definition_are_not_questions() ->
     assert [(p.start, p.end) for p in proposal.periods] == [(date(2019, 4, 1), date(2022, 3, 31))]
 
 
+# -- who asked -------------------------------------------------------------------------------------------
+
+
+def name(text: str) -> str | None:
+    requester = parse(text).requester
+    return requester.name if requester else None
+
+
+def test_the_requesters_name_under_two_sign_offs_behind_a_pseudonym_or_in_words() -> None:
+    two = "Dear Council,\n\nPlease send the tree reports.\n\nMany thanks\n\nYours faithfully,\n\nMr. Example\n\nFOI, Council\n"
+    assert name(two) == "Mr. Example"
+    alias = "Dear Police,\n\nHow many computers do you have?\n\nYours faithfully,\n\nRes ipsa Loquitor (Pat Example)\n"
+    assert name(alias) == "Pat Example"
+    intro = "My name is Pat Example and I am writing on behalf of a journal.\nPlease could you provide the levy figures?"
+    assert name(intro) == "Pat Example"
+    decision = ("Background\n\n1. On 12 March 2016, Mr Example made a request for information to the Chief Constable. "
+                "The information requested was:\n\n? How many late replies?")
+    assert name(decision) == "Mr Example"
+    assert name("1. On 28 June 2021, the Applicant made a request for information. He asked:\n1. How many?") is None
+
+
 # -- periods ---------------------------------------------------------------------------------------------
 
 

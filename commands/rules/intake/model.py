@@ -60,7 +60,8 @@ class Requester:
     address: str | None
     confidence: float
     span: Span | None
-    #: Where it was read: ``from_header``, ``form``, ``sign_off`` or ``signature``.
+    #: Where it was read: ``from_header``, ``form``, ``sign_off``, ``signature``, ``whatdotheyknow``,
+    #: ``introduction`` ("My name is ...") or ``narrative`` (a decision's "Mr X made a request").
     source: str
     personal_data: bool = True
 

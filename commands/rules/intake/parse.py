@@ -52,6 +52,7 @@ from commands.rules.intake.references import find_references
 from commands.rules.intake.requester import (
     requester_from_form,
     requester_from_header,
+    requester_from_prose,
     requester_from_signature,
     requester_from_whatdotheyknow,
 )
@@ -256,6 +257,8 @@ def _parse(
         requester = requester_from_signature(main.text, region, main.source)
     if requester is None or requester.name is None:
         requester = requester_from_whatdotheyknow(main.text, main.source) or requester
+    if requester is None or requester.name is None:
+        requester = requester_from_prose(main.text, main.source) or requester
 
     subject = _subject(readings, main)
     periods = tuple(
