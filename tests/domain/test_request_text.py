@@ -762,6 +762,8 @@ def test_find_references_reads_met_style_and_labelled_references() -> None:
         "How many times did the custody suite flood?",
         "Is there any asbestos in the headquarters building?",
         "How many planning applications did the force comment on?",
+        "How many trees were felled by the council last year?",
+        "How many trees had tree preservation orders on them?",
     ],
 )
 def test_environmental_subjects_are_eir(text: str) -> None:
@@ -787,6 +789,18 @@ def test_scottish_organisation_gets_foisa_unless_own_data() -> None:
     assert parse("How many drones does the force own?", scottish=True).regime.regime == "foisa"
     assert parse("Please send me my records.", scottish=True).regime.regime == "sar"
     assert parse("How many drones does the force own?").regime.regime == "foia"
+
+
+def test_a_definitions_examples_do_not_make_a_request_environmental_but_a_replys_statement_does() -> None:
+    text = ("Please provide details of clinical service incidents caused by infrastructure failure in 2021.\n"
+            "Incidents are defined as failures that interfered with clinical services. These could be things like power "
+            "outages, water supply, pest control or sewage supply.\n")
+    assert parse(text).regime.regime == "foia"
+    reply = ("Your request on 12 January 2012 was for:\n\nCan you please supply me with a copy of your Parking Account?\n\n"
+             "As this request relates to parking we now consider the relevant regime is the Environmental Information "
+             "Regulations (EIR).")
+    regime = parse(reply).regime
+    assert regime.regime == "eir" and "relevant regime" in regime.reason
 
 
 def test_weak_environmental_words_need_company() -> None:

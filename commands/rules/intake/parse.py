@@ -284,7 +284,12 @@ def _parse(
     regime_text = request_text if region else main.text
     if subject is not None and subject.source == "subject_line":
         regime_text = f"{regime_text}\n{subject.text}"
-    regime = guess_regime(regime_text, scottish, request_offset, main.source)
+    # The subject is what is asked: a definition's or an example's words ("things like water supply or sewage")
+    # do not make a request environmental.
+    subject_text = _blank(without_examples(regime_text, 0, len(regime_text)), split.note_spans if split else (), request_offset)
+    regime = guess_regime(
+        regime_text, scottish, request_offset, main.source, eir_text=subject_text, whole_text=main.text
+    )
     language, certainty = language_of(request_text)
     if certainty <= 0.5:
         # Too short to tell: judge by the whole text (a Welsh letter around a one-line request).
@@ -330,6 +335,18 @@ def _parse(
         problems=tuple(problems),
         warnings=tuple(notices),
     )
+
+
+def _blank(text: str, spans: Sequence[tuple[int, int]], offset: int) -> str:
+    """``text`` (which starts at ``offset`` in the main text) with ``spans`` of the main text blanked."""
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        for index in range(max(0, start - offset), min(len(chars), end - offset)):
+            if chars[index] != "\n":
+                chars[index] = " "
+    return "".join(chars)
 
 
 def _received(

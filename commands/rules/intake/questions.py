@@ -727,6 +727,7 @@ class QuestionSplit:
     notes: tuple[str, ...]
     numbering_inferred: bool
     used_preamble: bool
+    note_spans: tuple[tuple[int, int], ...] = ()
 
 
 def split_questions(text: str, region: Region, source: Source, strip_quote: bool = False) -> QuestionSplit:
@@ -745,6 +746,7 @@ def split_questions(text: str, region: Region, source: Source, strip_quote: bool
         notes=tuple(builder.notes),
         numbering_inferred=any(node.inferred for node in builder.roots),
         used_preamble=used_preamble,
+        note_spans=tuple(builder.note_segments),
     )
 
 
@@ -759,6 +761,8 @@ class _TreeBuilder:
         self.preamble: list[str] = []
         self.preamble_blocks: list[_Block] = []
         self.notes: list[str] = []
+        #: Where the notes are in the text: definitions, examples and format sentences do not name the subject.
+        self.note_segments: list[tuple[int, int]] = []
         self.pending_context: str | None = None
         self.pending_section: str | None = None
         #: True after a lead-in that introduces examples ("This might include:"): its bullets are notes.
@@ -884,7 +888,7 @@ class _TreeBuilder:
         if marker.kind == "bullet" and not self.examples and self.stack:
             self.examples = bool(_EXAMPLES.search(_segments_text(self.text, self.stack[-1][1].segments)))
         if marker.kind == "bullet" and self.examples:
-            self.notes.append(block.text(self.text))
+            self._note(block)
             return
         self.examples = False
         style = self._style(marker)
@@ -959,13 +963,13 @@ class _TreeBuilder:
         if _EXAMPLES.search(text) and following is not None and following.marker is not None:
             if following.marker.kind == "bullet":
                 self.examples = True
-                self.notes.append(text)
+                self._note(block, text)
                 return
         if block.heading or self._is_heading(block, text, following):
             self.pending_section = text.lstrip("-–— ").strip()
             return
         if (text.startswith("*") and not text.startswith("* ")) or _FOOTNOTE_MARK.match(text):
-            self.notes.append(text)
+            self._note(block, text)
             return
         if self._missing_first_item(block, following):
             return
@@ -976,7 +980,7 @@ class _TreeBuilder:
 
     def _paragraph_numbered(self, block: _Block, text: str, following: _Block | None, index: int) -> None:
         if _only_delivery(text) or _PLACEHOLDER.match(text):
-            self.notes.append(text)
+            self._note(block, text)
             return
         if not self.roots:
             self._to_preamble(block)
@@ -998,7 +1002,7 @@ class _TreeBuilder:
             self.pending_context = text
             return
         if _EXPLANATORY.match(text):
-            self.notes.append(text)
+            self._note(block, text)
             return
         if not block.blank_before or text[0].islower():
             current.segments.extend(block.segments)
@@ -1010,13 +1014,13 @@ class _TreeBuilder:
             # an unlabelled ask after the numbered ones ("Please also provide a breakdown by ...")
             self._inferred_root(block, parent_of_list=False, confidence=0.5)
         else:
-            self.notes.append(text)
+            self._note(block, text)
 
     def _paragraph_unnumbered(self, block: _Block, text: str, list_follows: bool) -> None:
         if _only_delivery(text) or _PLACEHOLDER.match(text) or _CHASER.match(text) or _DEFINITION.search(
             _SENTENCE_BREAK.split(text, 1)[0]
         ):
-            self.notes.append(text)
+            self._note(block, text)
             return
         if self.roots and list_follows and _FOR_EACH.match(text) and self.roots[-1].inferred and not self.roots[-1].children:
             # "Please provide details of each incident ... / For each incident, please provide: a. b. c.": the list
@@ -1040,7 +1044,7 @@ class _TreeBuilder:
         if _EXPLANATORY.match(text) and (
             not _CONDITIONAL_ASK.search(text) or text.rstrip().endswith(":") or _ADVICE.search(text)
         ):
-            self.notes.append(text)
+            self._note(block, text)
             return
         if self.roots and (text[0].islower() or _CONTINUATION.match(text)):
             target = (
@@ -1052,7 +1056,7 @@ class _TreeBuilder:
             if list_follows and text.rstrip().endswith((":", ":-")):
                 self._inferred_root(block, parent_of_list=True, confidence=0.5)
             elif self.roots:
-                self.notes.append(text)
+                self._note(block, text)
             else:
                 self._to_preamble(block)
             return
@@ -1067,6 +1071,10 @@ class _TreeBuilder:
                 self.pending_context = self.pending_section = None
             self._add_root(node)
         self.stack = [(("para",), self.roots[-1])] if parent_of_list else []
+
+    def _note(self, block: _Block, text: str | None = None) -> None:
+        self.notes.append(block.text(self.text) if text is None else text)
+        self.note_segments.extend(block.segments)
 
     def _to_preamble(self, block: _Block) -> None:
         text = block.text(self.text)
