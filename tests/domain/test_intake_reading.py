@@ -296,6 +296,29 @@ def test_a_web_form_its_prompts_a_chaser_and_a_definition_are_not_questions() ->
     assert [(p.start, p.end) for p in proposal.periods] == [(date(2019, 4, 1), date(2022, 3, 31))]
 
 
+def test_fields_one_a_line_under_a_lead_in_are_its_parts() -> None:
+    text = ("I note you seek the following:\nThe total number of Disclosure Requests by Calendar Year by:\nGender,\nAge,\n"
+            "Ethnic Origin.")
+    assert shape(text) == "1(a, b, c)"
+    text = ("under FOI please give me a list of all FOI requests you have had. for each FOI request, please list:\n\n"
+            "date of request\ndate of reply\nreference number/ID\nstatus [whether information was released or withheld]\n")
+    assert shape(text) == "1(a, b, c, d)"
+
+
+def test_a_flattened_table_row_and_a_reply_chain_with_its_sender_removed() -> None:
+    row = ("Date received Date due Date completed Information asked for Notes\n15 April 201118 May 201116 May 2011Under the "
+           "Freedom of Information Act, please provide me with:\n- A copy of the Access Agreement; and\n"
+           "- A copy of the minutes of the meeting.\nSent refusal notice\n")
+    assert shape(row) == "1, 2"
+    chain = ("Subject: RE: FW: FOI request for 2020\nThank you for your email.\nWe will take your request as received on "
+             "10th July 2021.\nTo: Freedom of Information\nSubject: Re: FW: FOI request for 2020\n"
+             "This email originated from outside of the organisation. Do not click links unless you recognise the sender.\n"
+             "Thank you for your email + all you do.\nWe are now requesting 2020 data.\nPlease provide the 2020 data.\n")
+    proposal = parse(chain)
+    assert [q.text for q in proposal.questions] == ["Please provide the 2020 data."]
+    assert proposal.received is not None and proposal.received.date == date(2021, 7, 10)
+
+
 # -- who asked -------------------------------------------------------------------------------------------
 
 
@@ -369,6 +392,15 @@ def test_a_request_scores_above_the_threshold_and_says_why() -> None:
     assert any("numbered questions" in reason for reason in proposal.request_reasons)
     data = proposal.as_json()
     assert data["is_request"] is True and data["request_score"] == proposal.request_score
+
+
+def test_a_log_entry_of_bare_questions_and_a_release_that_restates_them_are_requests() -> None:
+    entry = parse("042-2023\n1. Do any patients at your service have advance decisions recorded?\n"
+                  "2. How many patients have them recorded?")
+    assert entry.is_request
+    release = parse("We have a received a request under the Freedom of Information Act 2000 for the following:\n\n"
+                    "Is it policy that a Minister approves each reply?\nWhen was the policy adopted?\n")
+    assert release.is_request
 
 
 # -- several requests in one text -------------------------------------------------------------------------

@@ -71,6 +71,8 @@ _END_CASED = re.compile(
 SIGN_OFF = re.compile(
     r"^[ \t]*(?P<phrase>Yours\s+(?:sincerely|faithfully|truly)|(?:Kind|Best|Warm|Many)\s+(?:regards|thanks|wishes)"
     r"|Regards|Sincerely|With\s+thanks|Thanks(?:\s+again)?|Thank\s+you|Cheers|Diolch(?:\s+yn\s+fawr)?|Yn\s+gywir|Cofion(?:\s+gorau)?)\b"
+    # "Thank you for your email": a reply's opening, not its close.
+    r"(?![ \t]+for[ \t]+(?:your|the)[ \t]+(?:e-?mail|message|letter|reply|response|note|request|enquiry))"
     r"[ \t]*[,.!]?[ \t]*(?P<rest>[^\n]{0,40})$",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -530,7 +532,40 @@ def _build_blocks(text: str, lines: list[_Line]) -> list[_Block]:
                 blocks.append(current)
         blank_seen = False
         previous_text = text[line.start : line.end]
-    return _split_inline(text, blocks)
+    return _split_inline(text, _field_lists(text, blocks))
+
+
+_FIELD_BULLET = _Marker("bullet", "field", "")
+
+
+def _field_lists(text: str, blocks: list[_Block]) -> list[_Block]:
+    """ "... by:\nGender,\nAge,\nEthnic Origin.": short unmarked lines under a lead-in ending in a colon are the
+    fields asked for, one a line, as if each were bulleted."""
+    result: list[_Block] = []
+    for block in blocks:
+        previous = result[-1] if result else None
+        lines = [(s, e) for s, e in block.segments if text[s:e].strip()]
+        if (
+            block.marker is None
+            and previous is not None
+            and previous.text(text).rstrip().endswith(":")
+            and len(lines) >= 2
+            and _is_field_run([text[s:e].strip() for s, e in lines])
+        ):
+            for index, segment in enumerate(lines):
+                result.append(_Block(_FIELD_BULLET, [segment], block.blank_before and index == 0, inferred_marker=True))
+            continue
+        result.append(block)
+    return result
+
+
+def _is_field_run(lines: list[str]) -> bool:
+    short = sum(1 for line in lines if len(line) <= 40 and len(line.split()) <= 5)
+    return (
+        short * 2 >= len(lines)
+        and short >= 2
+        and all(len(line) <= 120 and not line.endswith("?") and not _SENTENCE_BREAK.search(line) for line in lines)
+    )
 
 
 _INLINE_DIGIT = re.compile(r"(?:(?<=\s)|^)(\d{1,2})[.)]\s+(?=[A-Z\"“‘'(])")
@@ -693,6 +728,7 @@ _DEFINITION = re.compile(
     r"\b(?:is|are)\s+defined\s+as\b|\bfor\s+the\s+purposes?\s+of\s+this\s+request\b|\bBy\s+['‘\"“][^'’\"”]{1,40}['’\"”]\s+I\s+mean\b",
     re.IGNORECASE,
 )
+_LEADING_DATES = re.compile(r"^(?:\s{0,2}\d{1,2}\s+[A-Za-z]{3,9},?\s+(?:19|20)\d{2})+\s{0,2}")
 _FOR_EACH = re.compile(r"^\W{0,3}(?:for\s+(?:each|every|all)\b|in\s+each\s+case\b)", re.IGNORECASE)
 #: "I am writing to request all the information to which I am entitled": the opening names what is wanted.
 _OBJECT_REQUEST = re.compile(
@@ -1033,7 +1069,8 @@ class _TreeBuilder:
             # question of its own, its list the parts.
             self._inferred_root(block, parent_of_list=True, confidence=0.5)
             return
-        if _PREAMBLE.search(text) and "?" not in text and not (
+        core = _LEADING_DATES.sub("", text)  # a flattened table row starts with its date cells
+        if _PREAMBLE.search(core) and "?" not in text and not (
             _OBJECT_REQUEST.search(text) and not list_follows and not _FOLLOWING.search(text)
         ):
             if self.roots and list_follows:
@@ -1051,6 +1088,8 @@ class _TreeBuilder:
                 self.roots[-1] if text[0].islower() else (self.stack[-1][1] if self.stack else self.roots[-1])
             )
             target.segments.extend(block.segments)
+            if list_follows and text.rstrip().endswith((":", ":-")):
+                self.stack = [(("para",), target)]  # "... for each request, please list:" and its list
             return
         if not _QUESTION_SIGNAL.search(text) and not _CONDITIONAL_ASK.search(text) and not _OBJECT_REQUEST.search(text):
             if list_follows and text.rstrip().endswith((":", ":-")):
