@@ -319,6 +319,32 @@ def test_a_flattened_table_row_and_a_reply_chain_with_its_sender_removed() -> No
     assert proposal.received is not None and proposal.received.date == date(2021, 7, 10)
 
 
+def test_records_listed_one_a_line_under_the_following_and_background_that_asks_nothing() -> None:
+    text = ("Dear Trust,\n\nI request a copy of the following relating to the new ticket machines.\n\nCorrespondence.\n"
+            "Minutes of meetings.\nConsultations held .\nThis information to cover the period from January 2014 to date.\n")
+    assert shape(text) == "1, 2, 3"
+    text = ("Dear Trust,\n\nA company managed parking on your sites but lost the contract. It has since begun court claims "
+            "against staff. These claims refer to incidents up to five years ago.\n\nPlease can you confirm whether it ever "
+            "took legal action against staff?\n\nPlease can you also provide a copy of the contract.\n")
+    assert shape(text) == "1, 2"
+    text = ("Pursuant to the Act, I am writing to request the following information:\nNumber, if any, of drones owned.\n"
+            "Any existing or proposed usage policies regarding drones.\nAny current or past litigation involving drones.\n")
+    assert shape(text) == "1, 2, 3"
+
+
+def test_decisions_quote_the_request_after_it_stated_or_in_these_terms() -> None:
+    sic = ("1. On 9 August 2020, the Applicant made a request for information to the Authority.  It stated:\n\n"
+           "Please provide a copy of all problem profiles produced since January 2010.")
+    assert shape(sic) == "1"
+    blog = ("On 18th July, 2021 a request was made to the force in these terms:\n‘Please disclose how many firearms "
+            "officers there are.\n“In those circumstances, I would be grateful if this request could be finalised at the "
+            "earliest convenient moment”.")
+    assert shape(blog) == "1"
+    drop_off = ("Do the hospitals have any free drop-off zones? Are there any rules around using them?\n\n"
+                "If there are no free zones, what would be the cost to park for 15 minutes?")
+    assert shape(drop_off) == "1, 2, 3"
+
+
 # -- who asked -------------------------------------------------------------------------------------------
 
 

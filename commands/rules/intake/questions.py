@@ -34,7 +34,8 @@ _START = re.compile(
   | ^[ \t]*(?:You\s+asked|Your\s+request|The\s+request|Request(?:\s+text|\s+details)?|Information\s+Request
         |Request\s+and\s+Answer|Requested\s+information|Information\s+requested|Cais|Eich\s+cais)[ \t]*(?::|$)
   | \bWe\s+received\s+a\s+request\b[^:\n]{0,80}:
-  | \bin\s+the\s+following\s+terms\b[^:\n]{0,40}:
+  | \bin\s+(?:the\s+following|these)\s+terms\b[^:\n]{0,40}:
+  | \b(?:It|which|the\s+request)\s+(?:stated|read|reads|said)[ \t]*:
   | \bwrote\s+to\b[^:\n]{0,60}?follows[ \t]*:
   | \bBelow\s+is\s+your\s+request\s+and\s+our\s+response\.?
   | \byour\s+request\s+(?:read|reads|was\s+as\s+follows)[ \t]*:
@@ -545,27 +546,41 @@ def _field_lists(text: str, blocks: list[_Block]) -> list[_Block]:
     for block in blocks:
         previous = result[-1] if result else None
         lines = [(s, e) for s, e in block.segments if text[s:e].strip()]
-        if (
-            block.marker is None
-            and previous is not None
-            and previous.text(text).rstrip().endswith(":")
-            and len(lines) >= 2
-            and _is_field_run([text[s:e].strip() for s, e in lines])
-        ):
-            for index, segment in enumerate(lines):
-                result.append(_Block(_FIELD_BULLET, [segment], block.blank_before and index == 0, inferred_marker=True))
-            continue
+        lead = previous.text(text).rstrip() if previous is not None else ""
+        if block.marker is None and previous is not None and (lead.endswith(":") or _FOLLOWING_LEAD.search(lead)):
+            count = _field_run([text[s:e].strip() for s, e in lines])
+            if count:
+                for index, segment in enumerate(lines[:count]):
+                    result.append(
+                        _Block(_FIELD_BULLET, [segment], block.blank_before and index == 0, inferred_marker=True)
+                    )
+                if lines[count:]:
+                    result.append(_Block(None, lines[count:], False))
+                continue
         result.append(block)
     return result
 
 
-def _is_field_run(lines: list[str]) -> bool:
-    short = sum(1 for line in lines if len(line) <= 40 and len(line.split()) <= 5)
-    return (
-        short * 2 >= len(lines)
-        and short >= 2
-        and all(len(line) <= 120 and not line.endswith("?") and not _SENTENCE_BREAK.search(line) for line in lines)
-    )
+#: "I request a copy of the following relating to the new ticket machines.": a lead-in that ends in a full stop.
+_FOLLOWING_LEAD = re.compile(r"\bthe\s+following\b[^.?:\n]{0,120}\.$", re.IGNORECASE)
+
+
+def _field_run(lines: list[str]) -> int:
+    """How many of ``lines`` are fields asked for one a line: the short lines at the start, and longer ones among
+    them while most are short (0 when fewer than two)."""
+    count = 0
+    short = 0
+    for line in lines:
+        if line.endswith("?") or _SENTENCE_BREAK.search(line) or len(line) > 120:
+            break
+        is_short = len(line) <= 40 and len(line.split()) <= 5
+        if not is_short and short * 2 < count + 1:
+            break
+        if not is_short and count >= 2 and line.endswith(".") and len(line.split()) > 8:
+            break  # "This information to cover the period from ...": a sentence after the fields
+        count += 1
+        short += is_short
+    return count if short >= 2 else 0
 
 
 _INLINE_DIGIT = re.compile(r"(?:(?<=\s)|^)(\d{1,2})[.)]\s+(?=[A-Z\"“‘'(])")
@@ -674,7 +689,10 @@ _QUESTION_SIGNAL = re.compile(
     r"|cop(?:y|ies)\s+of|details\s+of|numbers?\s+of|total|amount\s+of|dates?|cost|budget|spend|reasons?\s+for"
     r"|locations?\s+of|names?\s+of|figures|statistics|data\s+on|records?\s+of|gofyn|hoffwn|nifer|faint|sawl)\b"
     r"|^\W{0,3}(?:any|all|the)?\s{0,2}(?:communications|correspondence|documents|records|e-?mails|minutes|policies"
-    r"|contracts|invoices|reports|guidance|agreements|audit\s+logs|data)\b|\bnumber,?\s+if\s+any\b",
+    r"|contracts|invoices|reports|guidance|agreements|audit\s+logs|data)\b|\bnumber,?\s+if\s+any\b"
+    # "Any existing or proposed usage policies ...": a description of the records wanted, as a list item.
+    r"|^\W{0,3}(?:any|all)\s+(?:[\w-]+\s+){0,4}(?:polic(?:y|ies)|litigation|records?|documents?|reports?|correspondence"
+    r"|communications|minutes|contracts?|agreements?|protocols?|procedures?|e-?mails?|notes|assessments?)\b",
     re.IGNORECASE,
 )
 _PREAMBLE = re.compile(
@@ -713,6 +731,7 @@ _EXPLANATORY = re.compile(
 )
 _CONTINUATION = re.compile(
     r"^\W{0,3}(?:The\s+likely|This\s+(?:is|would|could|may|should|will)|These\s+(?:are|were|would|could|should)"
+    r"|(?:This|The)\s+(?:information|data|request)\s+(?:to\s+cover|should\s+cover|covers?|relates?\s+to|is\s+for)"
     r"|It\s+(?:is|was|would|could|may|should)|That\s+(?:is|was|would)|i\.e\.|e\.g\.|For\s+example|Namely"
     r"|Specifically|As\s+(?:above|before|mentioned|stated))\b",
     re.IGNORECASE,
@@ -1091,6 +1110,14 @@ class _TreeBuilder:
             if list_follows and text.rstrip().endswith((":", ":-")):
                 self.stack = [(("para",), target)]  # "... for each request, please list:" and its list
             return
+        if _narrative(text):
+            # "TPS formally provided parking management ... These claims refer to incidents ...": sentences that tell
+            # the background and ask nothing.
+            if self.roots:
+                self._note(block, text)
+            else:
+                self._to_preamble(block)
+            return
         if not _QUESTION_SIGNAL.search(text) and not _CONDITIONAL_ASK.search(text) and not _OBJECT_REQUEST.search(text):
             if list_follows and text.rstrip().endswith((":", ":-")):
                 self._inferred_root(block, parent_of_list=True, confidence=0.5)
@@ -1240,7 +1267,7 @@ _ASK_SENTENCE = re.compile(
     # "If so, can I ask ...", "If such requirements exist, please share ...": an ask behind a condition.
     r"^\W{0,3}(?:if\s+(?:so|not|yes|no|such\s[^,.?]{1,60}|this\s+is\s+the\s+case|there\s+are\s+any)\s*,\s*)?"
     r"(?:please|can\s+(?:you|this|these|the|I)|could\s+(?:you|this|these|the|I)|would\s+you|how\s+(?:many|much|often|long)"
-    r"|what|which|where|when|who|whether|do\s+you|does|did|is\s+there|are\s+there|has|have|figures|the\s+number"
+    r"|what|which|where|when|who|whether|do\s+(?:you|the|any|your|they)|does|did|is\s+there|are\s+there|has|have|figures|the\s+number"
     r"|(?:is|was)\s+(?:it|this|that|there)|(?:are|were)\s+(?:they|these|those|there|any)|will|should"
     r"|(?:to|in|for|from|under|by)\s+(?:which|whom|what)"
     r"|I(?:\s+would|'d|’d)\s+(?:also\s+)?like|I\s+(?:also\s+)?(?:request|want|need)|also,?\s+please|in\s+addition"
@@ -1296,7 +1323,8 @@ _DELIVERY = re.compile(
     r"(?:to\s+all\s+of\s+the\s+above\s+questions\s+)?"
     r"(?:by|via|in|into|through|within|as|on)\s+(?:e-?mail|electronic|post|downloading|filling|completing|the\s+attached"
     r"|this\s+(?:read-only\s+)?\w*sheet|a\s+(?:spreadsheet|csv|excel)|\d{1,2}\s+working\s+days)"
-    r"|send\s+the\s+information\s+to\b|contact\s+me\s+(?:with|if|on|at)\b)",
+    r"|send\s+the\s+information\s+to\b|contact\s+me\s+(?:with|if|on|at)\b"
+    r"|(?:request|this)\s+(?:could|can|would|will)\s+be\s+(?:finalised|dealt\s+with|answered|processed)\s+(?:at\s+the\s+earliest|as\s+soon|promptly|quickly))",
     re.IGNORECASE,
 )
 
@@ -1308,6 +1336,25 @@ def _only_delivery(text: str) -> bool:
     return bool(sentences) and all(
         _DELIVERY.search(sentence) or _FORMAT_SENTENCE.match(sentence) for sentence in sentences
     )
+
+
+def _narrative(text: str) -> bool:
+    """Two or more sentences, none of them asking (no question mark, no ask, no polite condition)."""
+    if "?" in text or _CONDITIONAL_ASK.search(text) or _OBJECT_REQUEST.search(text):
+        return False
+    sentences = [piece for piece in _SENTENCE_BREAK.split(text) if piece.strip()]
+    return len(sentences) >= 2 and not any(
+        _ASK_SENTENCE.match(sentence) or _QUESTION_VERB.search(sentence) for sentence in sentences
+    )
+
+
+#: Words that ask inside a sentence ("I would like the figures", "Can this be broken down"), beyond its opening.
+_QUESTION_VERB = re.compile(
+    r"\b(?:please|could\s+you|can\s+you|would\s+you|I\s+(?:would|'d|’d)\s+like|I\s+(?:wish|want|need)\s+to|I\s+(?:[a-z]+\s+)?request"
+    r"|request(?:ing)?\s+(?:details|copies|a\s+copy|information|all|any)"
+    r"|provide|supply|send\s+me|disclose|break\s*down|broken\s+down|hoffwn|gofyn)\b",
+    re.IGNORECASE,
+)
 
 
 def _is_ask_sentence(sentence: str) -> bool:
