@@ -340,6 +340,8 @@ def test_decisions_quote_the_request_after_it_stated_or_in_these_terms() -> None
             "officers there are.\n“In those circumstances, I would be grateful if this request could be finalised at the "
             "earliest convenient moment”.")
     assert shape(blog) == "1"
+    inline = "How many officers were identified as:\n“(I) Male (ii) Female (iii) Other genders or unidentified."
+    assert shape(inline) == "1(i, ii, iii)"
     drop_off = ("Do the hospitals have any free drop-off zones? Are there any rules around using them?\n\n"
                 "If there are no free zones, what would be the cost to park for 15 minutes?")
     assert shape(drop_off) == "1, 2, 3"
@@ -381,6 +383,12 @@ def test_periods_written_latest_first_between_the_years_and_in_a_year() -> None:
     assert spans("How many arrests were made by constables in 2020 in Scotland?") == [(date(2020, 1, 1), date(2020, 12, 31))]
     assert spans("Please provide the number of noise complaints made during the 2021 calendar year.") == [
         (date(2021, 1, 1), date(2021, 12, 31))]
+
+
+def test_years_ending_a_date_are_twelve_months_each() -> None:
+    text = "As at the past three force years ending 31st March, 2019, 2020 and 2021 how many officers were there?"
+    assert spans(text) == [(date(2018, 4, 1), date(2021, 3, 31))]
+    assert spans("What was the cost for the year ending 31 March 2020?") == [(date(2019, 4, 1), date(2020, 3, 31))]
 
 
 def test_a_relative_period_followed_by_its_dates_is_those_dates() -> None:

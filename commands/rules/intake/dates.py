@@ -558,6 +558,10 @@ def find_periods(text: str, start: int, end: int, reference: date) -> list[Found
     i = 0
     while i < len(tokens):
         token = tokens[i]
+        consumed = _years_ending(text, tokens, i, found)
+        if consumed:
+            i += consumed
+            continue
         consumed = _range(text, tokens, i, reference, found)
         if consumed:
             i += consumed
@@ -591,6 +595,31 @@ def find_periods(text: str, start: int, end: int, reference: date) -> list[Found
     for period in sorted(found, key=lambda p: p.text_start):
         unique.setdefault((period.start, period.end), period)
     return list(unique.values())
+
+
+_YEAR_ENDING = re.compile(r"\byears?\s{1,3}end(?:ing|ed)\s{1,3}(?:on\s{1,3})?(?:the\s{1,3})?$", re.IGNORECASE)
+
+
+def _years_ending(text: str, tokens: list[DateToken], i: int, found: list[FoundPeriod]) -> int:
+    """ "the year ending 31 March 2020", "the past three force years ending 31st March, 2019, 2020 and 2021": twelve
+    months up to each date, the later years taking the first one's day and month."""
+    token = tokens[i]
+    if token.kind != "full" or not _YEAR_ENDING.search(text, max(0, token.start - 40), token.start):
+        return 0
+    ends = [token.first_day()]
+    used, position = 1, token.end
+    while i + used < len(tokens):
+        following = tokens[i + used]
+        if following.kind != "year" or not _ENUM_GAP.fullmatch(text[position : following.start]):
+            break
+        ends.append(_safe_date(following.year or 0, token.month or 1, token.day or 1))
+        used, position = used + 1, following.end
+    days = sorted(day for day in ends if day is not None)
+    if not days:
+        return 0
+    first = days[0] - relativedelta(years=1) + timedelta(days=1)
+    found.append(FoundPeriod(first, days[-1], token.start, position, 0.8, False))
+    return used
 
 
 def _range(text: str, tokens: list[DateToken], i: int, reference: date, found: list[FoundPeriod]) -> int:

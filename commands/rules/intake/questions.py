@@ -600,11 +600,14 @@ def _split_inline(text: str, blocks: list[_Block]) -> list[_Block]:
             result.append(block)
             continue
         head_end = chain[0].start()
-        if joined[:head_end].strip() or block.marker is not None:
+        if joined[:head_end].strip(" \t\"'“”‘’") or block.marker is not None:
             result.append(_Block(block.marker, _map_back(anchors, joined, 0, head_end), block.blank_before))
+        # "(I) Male (ii) Female": one list whose first capital is a slip, not two lists.
+        mixed_case = kind == "alpha" and len({m.group(1).islower() for m in chain}) > 1
         for index, match in enumerate(chain):
             piece_end = chain[index + 1].start() if index + 1 < len(chain) else len(joined)
-            marker = _Marker(kind, match.group(1), match.group().strip())
+            value = match.group(1).lower() if mixed_case else match.group(1)
+            marker = _Marker(kind, value, match.group().strip())
             result.append(_Block(marker, _map_back(anchors, joined, match.end(), piece_end), False))
     return result
 
@@ -623,7 +626,25 @@ def _inline_chain(marker: _Marker | None, joined: str) -> tuple[list[re.Match[st
         if chain and all(a.end() < b.start() for a, b in zip(chain, chain[1:], strict=False)):
             return _consecutive(chain, int(marker.value) + 1), marker.kind
     chain = _chain(_INLINE_LETTER, joined, first=ord("a"))
-    return (chain, "alpha") if len(chain) >= 2 else ([], "")
+    if len(chain) >= 2:
+        return chain, "alpha"
+    roman = _roman_chain(joined)
+    return (roman, "alpha") if len(roman) >= 2 else ([], "")
+
+
+_INLINE_ROMAN = re.compile(r"(?:(?<=\s)|^|(?<=[\"“‘']))\(([ivxIVX]{1,4})\)\s+(?=\S)")
+
+
+def _roman_chain(joined: str) -> list[re.Match[str]]:
+    """ "(I) Male (ii) Female (iii) Other": items numbered i, ii, iii on one line, whatever their case."""
+    chain: list[re.Match[str]] = []
+    for match in _INLINE_ROMAN.finditer(joined):
+        value = _roman_value(match.group(1).lower())
+        if value == len(chain) + 1:
+            chain.append(match)
+        elif value == 1 and len(chain) < 2:
+            chain = [match]
+    return chain
 
 
 def _consecutive(chain: list[re.Match[str]], first: int) -> list[re.Match[str]]:
