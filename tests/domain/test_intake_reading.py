@@ -65,6 +65,12 @@ def received(text: str, **options: object) -> tuple[date | None, str | None]:
          date(2022, 4, 29), "Friday, 29 April, 2022"),
         ("FOI request (FOIR-520547116)\nTrees\nRequested Thu 01 June 2023\nResponded Tue 13 June 2023\n1. How many trees?",
          date(2023, 6, 1), "Requested Thu 01 June 2023"),
+        ("Our Ref: 5367613\n23-MAR-11\nDear S Hartley\nI acknowledge your request for information received on 23-MAR-2011.",
+         date(2011, 3, 23), "received on 23-MAR-2011"),
+        ("Thank you for your request below, received by Warwickshire Police and West\nMercia Police on 25 March 2018.",
+         date(2018, 3, 25), "25 March 2018"),
+        ("- FOI reference\n- FOI/202000013765\n- Date received\n- 29 January 2020\n- Date responded\n- 19 February 2020",
+         date(2020, 1, 29), "29 January 2020"),
     ],
 )
 def test_received_date_forms_and_the_words_they_came_from(text: str, expected: date, words: str) -> None:
@@ -347,6 +353,23 @@ def test_decisions_quote_the_request_after_it_stated_or_in_these_terms() -> None
     assert shape(drop_off) == "1, 2, 3"
 
 
+def test_asks_after_a_linking_word_a_renumbered_list_colon_bullets_and_a_columns_layout() -> None:
+    prose = ("Specifically, under the FOI legislation, I request a list of all libraries. Additionally, could you please "
+             "provide their dates of opening. Lastly, could you please provide their opening hours?\n\n"
+             "That means the final dataset would have the following columns:\n\nName of the library, address, date of "
+             "opening, opening hours in year 2005.\n")
+    assert shape(prose) == "1, 2, 3"
+    renumbered = ("Request\n\n  1. How many incidents for each of the following years:- a. April 2015 to March 2016 b. April "
+                  "2016 to March 2017\n\n  1. How many drones do you own?\n\n  1. For what purposes do you use drones?\n")
+    assert shape(renumbered) == "1(a, b), 2, 3"
+    colons = ("I hereby request the following information relating to drones:\n::The number of incidents in 2014.\n"
+              "::For each incident please provide: the date and the outcome.")
+    assert shape(colons) == "1, 2"
+    labelled = ("I write in connection with your request for information which was received on 22nd February 2024 as "
+                "follows:\nQuestion 1:\nWhat is the total number of incidents?\nQuestion 2:\nAre there any patterns?\n")
+    assert shape(labelled) == "1, 2"
+
+
 # -- who asked -------------------------------------------------------------------------------------------
 
 
@@ -383,6 +406,14 @@ def test_periods_written_latest_first_between_the_years_and_in_a_year() -> None:
     assert spans("How many arrests were made by constables in 2020 in Scotland?") == [(date(2020, 1, 1), date(2020, 12, 31))]
     assert spans("Please provide the number of noise complaints made during the 2021 calendar year.") == [
         (date(2021, 1, 1), date(2021, 12, 31))]
+
+
+def test_years_listed_one_a_line_and_single_years_inside_a_range() -> None:
+    text = "Please give me the figures for the calendar years:\n\na.  2013\n\nb.  2014\n\nc.  2015\n"
+    assert spans(text) == [(date(2013, 1, 1), date(2015, 12, 31))]
+    text = ("I request a list of all libraries run by your council between 2005 and 2022, with their opening hours in "
+            "year 2005, opening hours in year 2006 and so on.")
+    assert spans(text) == [(date(2005, 1, 1), date(2022, 12, 31))]
 
 
 def test_years_ending_a_date_are_twelve_months_each() -> None:

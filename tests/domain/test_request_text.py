@@ -731,6 +731,7 @@ def test_find_references_own_and_others() -> None:
         ("Our Ref: FOI 19 1413\nDate: 28th October 2019", {"FOI 19 1413"}),
         ("Reference 2019-580\n\nREF:           2019-580\n\nSubject:       Drop-off parking", {"2019-580"}),
         ("Response A1346436\nResponse to request for information", {"A1346436"}),
+        ("- FOI reference\n- FOI/202000013765\n- Date received", {"FOI/202000013765"}),
     ],
 )
 def test_references_as_logs_and_letters_write_them(text: str, expected: set[str]) -> None:

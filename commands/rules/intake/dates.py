@@ -66,6 +66,7 @@ DATE_TOKEN = re.compile(
       (?:
         (?P<dmy>(?P<dmy_d>\d{{1,2}}){_ORD}\s{{1,3}}(?:of\s{{1,3}})?(?P<dmy_m>{_MON}),?\s{{1,3}}(?P<dmy_y>{_YEAR4})(?:(?!\d)|{_GLUED}))
       | (?P<num>(?<![\d/.])(?P<num_d>\d{{1,2}})[/.](?P<num_m>\d{{1,2}})[/.](?P<num_y>(?:19|20)?\d{{2}})(?![\d/]|\.\d))
+      | (?P<dash>(?P<dash_d>\d{{1,2}})-(?P<dash_m>{_MON})-(?P<dash_y>(?:19|20)?\d{{2}})(?!\d))
       | (?P<dm>(?P<dm_d>\d{{1,2}}){_ORD}\s{{1,3}}(?:of\s{{1,3}})?(?P<dm_m>{_MON}))
       | (?P<fy>(?<![\w/.-])(?P<fy_a>{_YEAR4})\s?(?P<fy_sep>[/-])\s?(?P<fy_b>(?:19|20)?\d{{2}})(?![\d/]))
       | (?P<year>(?<![\w/.-])(?P<year_y>{_YEAR4})(?![\d/]))
@@ -96,7 +97,9 @@ _BETWEEN_BEFORE = re.compile(
 )
 _FROM_BEFORE = re.compile(r"(?<!backwards )(?<!back )\b(?:from|since|o)\s{1,3}$", re.IGNORECASE)
 _ENUM_GAP = re.compile(
-    r"\)?\s{0,3}(?:,\s{0,3}(?:and\s{1,3}|&\s{0,3})?|and\s{1,3}|&\s{0,3}|a\s{1,3}|ac\s{1,3})(?P<sofar>(?:so\s+far|to\s+date)\s+in\s{1,3})?\(?",
+    r"\)?\s{0,3}(?:,\s{0,3}(?:and\s{1,3}|&\s{0,3})?|and\s{1,3}|&\s{0,3}|a\s{1,3}|ac\s{1,3})(?P<sofar>(?:so\s+far|to\s+date)\s+in\s{1,3})?\(?"
+    # "calendar years:\n a. 2013\n b. 2014": years listed one a line, lettered, numbered or bulleted
+    r"|[ \t]*,?[ \t]*\n(?:[ \t]*\n){0,2}[ \t]*(?:\(?[a-zA-Z]{1,3}[.)]|\d{1,2}[.)]|[-•*–])?[ \t]*",
     re.IGNORECASE,
 )
 _SINGLE_BEFORE = re.compile(
@@ -149,7 +152,8 @@ _RECEIVED_WORD = re.compile(
 )
 _WEEKDAY = r"(?:(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)\.?|(?:mon|tues|wednes|thurs|fri|satur|sun)day),?[ \t]{1,3}"
 _RECEIVED_LEAD = re.compile(
-    r"[ \t\n]{0,12}(?:(?:at|by|in|into)[ \t\n]+(?:this|our|the)[ \t\n]+[\w ()'’.&-]{1,70}?[ \t\n]+on[ \t\n]+|on[ \t\n]+)?"
+    r"[ \t\n]{0,12}(?:[-•*][ \t]{1,3})?"  # "- Date received / - 29 January 2020": a value under its label
+    r"(?:(?:at|by|in|into)[ \t\n]+(?:(?:this|our|the)[ \t\n]+)?[\w ()'’.&\n-]{1,80}?[ \t\n]+on[ \t\n]+|on[ \t\n]+)?"
     r"(?:the[ \t]+)?(?:" + _WEEKDAY + r"(?:the[ \t]+)?)?",
     re.IGNORECASE,
 )
@@ -266,6 +270,13 @@ def token_at(match: re.Match[str]) -> DateToken | None:
     if kind == "dmy" or kind == "mdy":
         month = _month(g(f"{kind}_m"))
         year, day = int(g(f"{kind}_y")), int(g(f"{kind}_d"))
+        if month is None or _safe_date(year, month, day) is None:
+            return None
+        return DateToken("full", start, end, year, month, day)
+    if kind == "dash":  # "23-MAR-2011", "23-MAR-11", as case systems print dates
+        month = _month(g("dash_m").lower())
+        year_text = g("dash_y")
+        year, day = int(year_text) + (2000 if len(year_text) == 2 else 0), int(g("dash_d"))
         if month is None or _safe_date(year, month, day) is None:
             return None
         return DateToken("full", start, end, year, month, day)
@@ -594,7 +605,21 @@ def find_periods(text: str, start: int, end: int, reference: date) -> list[Found
     unique: dict[tuple[date, date], FoundPeriod] = {}
     for period in sorted(found, key=lambda p: p.text_start):
         unique.setdefault((period.start, period.end), period)
-    return list(unique.values())
+    # "between 2005 and 2022 ... opening hours in year 2005, 2006": a single year named inside a longer range the
+    # request asks for is part of it, not another period.
+    return [
+        period
+        for period in unique.values()
+        if period.relative
+        or (period.end - period.start).days > 366
+        or not any(
+            other is not period
+            and other.start <= period.start
+            and period.end <= other.end
+            and (other.end - other.start).days > 366
+            for other in unique.values()
+        )
+    ]
 
 
 _YEAR_ENDING = re.compile(r"\byears?\s{1,3}end(?:ing|ed)\s{1,3}(?:on\s{1,3})?(?:the\s{1,3})?$", re.IGNORECASE)

@@ -296,7 +296,7 @@ def _parse(
         language, _ = language_of(main.text)
     follow_up = classify_follow_up("\n".join(r.text for r in readings))
 
-    if split is None:
+    if split is None or (not main.questions and region is not None and region.response_letter):
         problems.append(
             "this looks like a response letter, but the request it answers could not be found in it"
         )

@@ -37,6 +37,7 @@ _START = re.compile(
   | \bin\s+(?:the\s+following|these)\s+terms\b[^:\n]{0,40}:
   | \b(?:It|which|the\s+request)\s+(?:stated|read|reads|said)[ \t]*:
   | \bwrote\s+to\b[^:\n]{0,60}?follows[ \t]*:
+  | \brequest\s+for\s+information\b[^:\n]{0,160}?\bas\s+follows[ \t]*:
   | \bBelow\s+is\s+your\s+request\s+and\s+our\s+response\.?
   | \byour\s+request\s+(?:read|reads|was\s+as\s+follows)[ \t]*:
   | \bmade\s+the\s+following\b[^:\n]{0,120}:
@@ -289,13 +290,14 @@ _BULLET_CLASSES = {
     "-": "dash", "–": "dash", "—": "dash", "•": "dot", "●": "dot", "o": "circle", "◦": "circle",
     "▪": "square", "■": "square", "‣": "dot", "⁃": "dash", "·": "dot", "*": "star",
     # A bullet the page or a copy lost to a wrong character set: the replacement character, or "?".
-    "\ufffd": "lost", "?": "lost",
+    "\ufffd": "lost", "?": "lost", "::": "colons",
 }  # fmt: skip
 _MARKER = re.compile(
     r"""
     [ \t]*
     (?:
       (?P<bullet>[-–—•●▪■◦·‣⁃*\ufffd]|o(?=[ \t])|\?(?=[ \t]{1,3}[\"“'‘A-Z]))[ \t]+(?=\S)
+    | (?P<colons>::)[ \t]*(?=\S)
     | (?P<bracket>\[(?P<brval>\d{1,2})\])[ \t]+(?=\S)
     | (?P<qword>(?i:Q|Qn|Question|Request|Req|Item|Part|Cwestiwn)[ \t]{0,2}\.?[ \t]{0,2}(?P<qnum>\d{1,3}))
         (?:[ \t]{0,2}[.:)\-–—](?=\s|$)|(?=\s)|$)
@@ -364,8 +366,8 @@ def _parse_markers(text: str, position: int, end: int, brackets: bool = False) -
             if not brackets or markers:
                 break
             kind, value = "digit", match.group("brval")
-        elif match.group("bullet"):
-            kind, value = "bullet", match.group("bullet")
+        elif match.group("bullet") or match.group("colons"):
+            kind, value = "bullet", match.group("bullet") or "::"
         elif match.group("qword"):
             kind, value = "qword", match.group("qnum")
         elif match.group("decimal"):
@@ -585,7 +587,7 @@ def _field_run(lines: list[str]) -> int:
 
 _INLINE_DIGIT = re.compile(r"(?:(?<=\s)|^)(\d{1,2})[.)]\s+(?=[A-Z\"“‘'(])")
 _INLINE_QWORD = re.compile(r"(?:(?<=\s)|^)(?:Q|(?i:question|request))\s{0,2}(\d{1,2})[.:)]?\s+(?=\S)")
-_INLINE_LETTER = re.compile(r"(?:(?<=\s)|^)\(?([a-h])\)\s+(?=\S)")
+_INLINE_LETTER = re.compile(r"(?:(?<=\s)|^)(?:\(?([a-h])\)\s+(?=\S)|([a-h])\.\s+(?=[A-Z0-9]))")
 _INLINE_PATTERNS = {"digit": _INLINE_DIGIT, "qword": _INLINE_QWORD}
 
 
@@ -603,10 +605,10 @@ def _split_inline(text: str, blocks: list[_Block]) -> list[_Block]:
         if joined[:head_end].strip(" \t\"'“”‘’") or block.marker is not None:
             result.append(_Block(block.marker, _map_back(anchors, joined, 0, head_end), block.blank_before))
         # "(I) Male (ii) Female": one list whose first capital is a slip, not two lists.
-        mixed_case = kind == "alpha" and len({m.group(1).islower() for m in chain}) > 1
+        mixed_case = kind == "alpha" and len({_first_group(m).islower() for m in chain}) > 1
         for index, match in enumerate(chain):
             piece_end = chain[index + 1].start() if index + 1 < len(chain) else len(joined)
-            value = match.group(1).lower() if mixed_case else match.group(1)
+            value = _first_group(match).lower() if mixed_case else _first_group(match)
             marker = _Marker(kind, value, match.group().strip())
             result.append(_Block(marker, _map_back(anchors, joined, match.end(), piece_end), False))
     return result
@@ -647,6 +649,10 @@ def _roman_chain(joined: str) -> list[re.Match[str]]:
     return chain
 
 
+def _first_group(match: re.Match[str]) -> str:
+    return next(group for group in match.groups() if group is not None)
+
+
 def _consecutive(chain: list[re.Match[str]], first: int) -> list[re.Match[str]]:
     kept: list[re.Match[str]] = []
     for match in chain:
@@ -661,7 +667,7 @@ def _chain(pattern: re.Pattern[str], joined: str, first: int) -> list[re.Match[s
     chain: list[re.Match[str]] = []
     expected = first
     for match in pattern.finditer(joined):
-        value = match.group(1)
+        value = _first_group(match)
         number = int(value) if value.isdigit() else ord(value)
         if number == expected:
             chain.append(match)
@@ -747,7 +753,9 @@ _EXPLANATORY = re.compile(
     r"|you\s+need|the\s+information\s+(?:is|exceeds)|any\s+of\s+this|there\s+are\s+any\s+(?:problems|queries))"
     r"|So\s+the\s+questions|Through\s+this|The\s+purpose|Thank\s+you|Many\s+thanks|Thanks|I\s+look\s+forward"
     r"|Please\s+(?:provide|send|supply)\s+(?:the|this|your)\s+(?:information|data|response|reply)\s+(?:in|as|by|electronically)"
-    r"|Ideally\b|Preferably\b|Os\s|Fe\s+fyddwn|Diolch)",
+    r"|Ideally\b|Preferably\b|Os\s|Fe\s+fyddwn|Diolch"
+    # a reply's own words where a request was expected: "Please accept my sincere apologies for the delay"
+    r"|Please\s+accept\s+(?:my|our)\s+(?:sincere\s+)?apolog|Please\s+find\s+(?:the|our|attached|enclosed|below))",
     re.IGNORECASE,
 )
 _CONTINUATION = re.compile(
@@ -768,6 +776,14 @@ _DEFINITION = re.compile(
     r"\b(?:is|are)\s+defined\s+as\b|\bfor\s+the\s+purposes?\s+of\s+this\s+request\b|\bBy\s+['‘\"“][^'’\"”]{1,40}['’\"”]\s+I\s+mean\b",
     re.IGNORECASE,
 )
+_FORMAT_LEAD = re.compile(
+    r"\b(?:dataset|data\s+set|spreadsheet|table|file|response|answer|information)\s+(?:would|should|will|to)\s+(?:have|contain|include|use|show)"
+    r"\b[^.?\n]{0,40}\b(?:columns?|fields?|headings?|headers?|format)\s*:\s*$",
+    re.IGNORECASE,
+)
+#: "Please provide the following fields:" asks for the fields; a dataset that "would have the following columns" lays
+#: out the answer.
+_FIELDS_ASKED = re.compile(r"^\W{0,3}(?:please|could\s+you|can\s+you|I\s+would\s+like)\b", re.IGNORECASE)
 _LEADING_DATES = re.compile(r"^(?:\s{0,2}\d{1,2}\s+[A-Za-z]{3,9},?\s+(?:19|20)\d{2})+\s{0,2}")
 _FOR_EACH = re.compile(r"^\W{0,3}(?:for\s+(?:each|every|all)\b|in\s+each\s+case\b)", re.IGNORECASE)
 #: "I am writing to request all the information to which I am entitled": the opening names what is wanted.
@@ -826,6 +842,17 @@ def split_questions(text: str, region: Region, source: Source, strip_quote: bool
     )
 
 
+def _renumber_ones(blocks: list[_Block]) -> None:
+    """ "1. ... / 1. ... / 1. ...": a list a web page renumbered, every item "1."; the items are 1, 2, 3 in order."""
+    digits = [block for block in blocks if block.marker is not None and block.marker.kind == "digit"]
+    if len(digits) < 3 or any(block.marker is None or block.marker.value != "1" for block in digits):
+        return
+    for number, block in enumerate(digits, start=1):
+        marker = block.marker
+        assert marker is not None
+        block.marker = _Marker(marker.kind, str(number), marker.label)
+
+
 class _TreeBuilder:
     """Blocks in, a question tree out; one pass with a stack of open marker styles."""
 
@@ -843,6 +870,9 @@ class _TreeBuilder:
         self.pending_section: str | None = None
         #: True after a lead-in that introduces examples ("This might include:"): its bullets are notes.
         self.examples = False
+        #: True after "the dataset would have the following columns:": the next paragraph lays out the answer.
+        self.format_next = False
+        _renumber_ones(blocks)
         first_digit = next((b.marker for b in blocks if b.marker is not None and b.marker.kind == "digit"), None)
         self.primary_punctuation = first_digit.label[-1:] if first_digit and first_digit.label else ""
         #: Paragraphs ending in ":" with a list straight after them.
@@ -1034,6 +1064,16 @@ class _TreeBuilder:
     def _paragraph(self, block: _Block, following: _Block | None, index: int) -> None:
         text = block.text(self.text)
         if not text:
+            return
+        if self.format_next:
+            self.format_next = False
+            self._note(block, text)  # the columns or layout the answer should take
+            return
+        if _FORMAT_LEAD.search(text) and not _FIELDS_ASKED.search(text):
+            # "That means the final dataset would have the following columns:": the shape of the answer follows.
+            self._note(block, text)
+            self.format_next = following is not None and following.marker is None
+            self.examples = following is not None and following.marker is not None
             return
         self.examples = False
         if _EXAMPLES.search(text) and following is not None and following.marker is not None:
@@ -1287,6 +1327,9 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.?!])[\"”’')]?\s+(?=[A-Z“\"'‘(])")
 _ASK_SENTENCE = re.compile(
     # "If so, can I ask ...", "If such requirements exist, please share ...": an ask behind a condition.
     r"^\W{0,3}(?:if\s+(?:so|not|yes|no|such\s[^,.?]{1,60}|this\s+is\s+the\s+case|there\s+are\s+any)\s*,\s*)?"
+    # "Additionally, could you ...", "Specifically, under the FOI legislation, I request ...", "Lastly, ..."
+    r"(?:(?:specifically|additionally|also|lastly|finally|secondly|thirdly|furthermore|moreover|further|firstly|next)\s*,\s*"
+    r"(?:under\s+the\s+[\w ]{1,40}?,\s*)?)?"
     r"(?:please|can\s+(?:you|this|these|the|I)|could\s+(?:you|this|these|the|I)|would\s+you|how\s+(?:many|much|often|long)"
     r"|what|which|where|when|who|whether|do\s+(?:you|the|any|your|they)|does|did|is\s+there|are\s+there|has|have|figures|the\s+number"
     r"|(?:is|was)\s+(?:it|this|that|there)|(?:are|were)\s+(?:they|these|those|there|any)|will|should"

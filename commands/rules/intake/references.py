@@ -45,7 +45,7 @@ def _prefixed_ref_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
     names = "|".join(re.escape(prefix) for prefix in sorted(prefixes, key=len, reverse=True))
     return re.compile(
         rf"(?<![A-Za-z0-9])(?P<ref>(?:\d{{1,3}}\.)?(?:{names})(?:[ \t./_-]{{0,2}}\d{{1,8}}(?:[./_-]\d{{1,8}}){{1,3}}"
-        rf"|[ \t./_-]{{0,2}}\d{{5,10}}|\.\d{{2}}\.\d{{3,8}}|/\d{{3,8}}))(?![A-Za-z0-9])"
+        rf"|[ \t./_-]{{0,2}}\d{{5,12}}|\.\d{{2}}\.\d{{3,8}}|/\d{{3,12}}))(?![A-Za-z0-9])"
     )
 
 
