@@ -719,6 +719,26 @@ def test_find_references_own_and_others() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Our Ref: SPE 854/FOI 00127/JS/LD\n\nDear Mr Ashdown", {"SPE 854/FOI 00127/JS/LD"}),
+        ("Dear Anthony\n\nRequest FOI/6387\n\nFurther to your request", {"FOI/6387"}),
+        ("044-2023\nDear Freedom of Information Officer,\nPlease provide", {"044-2023"}),
+        ("FOI request (FOIR-520547116)\nTrees\n4. the previous two financial years (2022/23) and (2021/22).",
+         {"FOIR-520547116"}),
+        ("You asked:\n- How many requests in 2017/2018?\n- And the 12 months before (2016/2017)?", set()),
+        ("Our Ref: FOI 19 1413\nDate: 28th October 2019", {"FOI 19 1413"}),
+        ("Reference 2019-580\n\nREF:           2019-580\n\nSubject:       Drop-off parking", {"2019-580"}),
+        ("Response A1346436\nResponse to request for information", {"A1346436"}),
+        ("- FOI reference\n- FOI/202000013765\n- Date received", {"FOI/202000013765"}),
+    ],
+)
+def test_references_as_logs_and_letters_write_them(text: str, expected: set[str]) -> None:
+    found = {" ".join(r.text.split()) for r in find_references(text)}
+    assert found == expected
+
+
 def test_find_references_with_the_organisations_prefixes() -> None:
     found = [r.text for r in find_references("About CPS2024/00001 and FOI2024/00002.", own_prefixes=("CPS",))]
     assert found == ["CPS2024/00001"]
@@ -743,6 +763,8 @@ def test_find_references_reads_met_style_and_labelled_references() -> None:
         "How many times did the custody suite flood?",
         "Is there any asbestos in the headquarters building?",
         "How many planning applications did the force comment on?",
+        "How many trees were felled by the council last year?",
+        "How many trees had tree preservation orders on them?",
     ],
 )
 def test_environmental_subjects_are_eir(text: str) -> None:
@@ -768,6 +790,18 @@ def test_scottish_organisation_gets_foisa_unless_own_data() -> None:
     assert parse("How many drones does the force own?", scottish=True).regime.regime == "foisa"
     assert parse("Please send me my records.", scottish=True).regime.regime == "sar"
     assert parse("How many drones does the force own?").regime.regime == "foia"
+
+
+def test_a_definitions_examples_do_not_make_a_request_environmental_but_a_replys_statement_does() -> None:
+    text = ("Please provide details of clinical service incidents caused by infrastructure failure in 2021.\n"
+            "Incidents are defined as failures that interfered with clinical services. These could be things like power "
+            "outages, water supply, pest control or sewage supply.\n")
+    assert parse(text).regime.regime == "foia"
+    reply = ("Your request on 12 January 2012 was for:\n\nCan you please supply me with a copy of your Parking Account?\n\n"
+             "As this request relates to parking we now consider the relevant regime is the Environmental Information "
+             "Regulations (EIR).")
+    regime = parse(reply).regime
+    assert regime.regime == "eir" and "relevant regime" in regime.reason
 
 
 def test_weak_environmental_words_need_company() -> None:

@@ -76,7 +76,7 @@ _EIR_STRONG_WORDS = (
     "pollutant pollutants polluted contamination contaminated flood floods flooding flooded noise noisy "
     "environmental fly-tipping flytipping sewage asbestos radiation radioactive biodiversity wildlife habitat "
     "habitats climate carbon greenhouse grit gritting de-icing deicing landfill recycling llygredd amgylchedd "
-    "amgylcheddol"
+    "amgylcheddol felled felling TPO TPOs arboricultural"
 ).split()
 _EIR_WEAK_WORDS = (
     "land water planning highway highways tree trees salt energy fuel soil river rivers environment verge verges "
@@ -86,7 +86,16 @@ _EIR_STRONG = re.compile(
     r"(?<![\w-])(?!environmental\s+(?:health|officer)\b)(?:"
     + word_alternation([*_EIR_STRONG_WORDS, "-cide", "-cides"])
     + r"|air\s+(?:quality|pollution)|planning\s+(?:applications?|permission|consent)|land\s+use"
+    + r"|(?:tree\s+)?preservation\s+orders?"
     + r"|water\s+quality|waste\s+(?:disposal|management|collection))\b",
+    re.IGNORECASE,
+)
+#: The authority saying which law it applies: "we now consider the relevant regime is the Environmental Information
+#: Regulations", "has now considered your request under the Environmental Information Regulations 2004".
+_STATED_EIR = re.compile(
+    r"\b(?:(?:considered|consider|deal\s+with|dealt\s+with|handled|handle|processed)\s+(?:your\s+request\s+|it\s+|this\s+request\s+)?"
+    r"under\s+(?:the\s+)?(?:Environmental\s+Information\s+(?:\(Scotland\)\s+)?Regulations|EIRs?\b|those\s+Regulations)"
+    r"|relevant\s+regime\s+is\s+the\s+Environmental\s+Information|is\s+['‘\"“]environmental\s+information['’\"”])",
     re.IGNORECASE,
 )
 _EIR_WEAK = re.compile(r"\b" + word_alternation(_EIR_WEAK_WORDS) + r"\b", re.IGNORECASE)
@@ -105,8 +114,19 @@ _SAR = re.compile(
 )
 
 
-def guess_regime(request_text: str, scottish: bool, span_offset: int, source: Source) -> RegimeGuess:
-    """SAR first (own personal data is never an FOI disclosure), then EIR, then FOISA or FOIA."""
+def guess_regime(
+    request_text: str,
+    scottish: bool,
+    span_offset: int,
+    source: Source,
+    *,
+    eir_text: str | None = None,
+    whole_text: str | None = None,
+) -> RegimeGuess:
+    """SAR first (own personal data is never an FOI disclosure), then EIR, then FOISA or FOIA.
+
+    ``eir_text`` is the same text with the requester's definitions and examples blanked (same length): the
+    environmental subject is read from what is asked, not from "things like water supply or sewage"."""
     sar_hits = list(_SAR.finditer(request_text))
     if sar_hits:
         phrases = sorted({" ".join(hit.group().split()).lower() for hit in sar_hits})
@@ -124,8 +144,21 @@ def guess_regime(request_text: str, scottish: bool, span_offset: int, source: So
             round(confidence, 2),
             Span(span_offset + first.start(), span_offset + first.end(), source),
         )
-    strong = [hit for hit in _EIR_STRONG.finditer(request_text)]
-    weak = [hit for hit in _EIR_WEAK.finditer(request_text)]
+    stated, stated_offset = _STATED_EIR.search(request_text), span_offset
+    if stated is None and whole_text is not None:
+        # A reply says how it dealt with the request, often outside the quoted request itself.
+        stated, stated_offset = _STATED_EIR.search(whole_text), 0
+    if stated:
+        regulations = "Environmental Information (Scotland) Regulations 2004" if scottish else "EIR 2004"
+        return RegimeGuess(
+            "eir",
+            f'the text says it is dealt with as environmental information ("{" ".join(stated.group().split())}"): {regulations}',
+            0.9,
+            Span(stated_offset + stated.start(), stated_offset + stated.end(), source),
+        )
+    subject = request_text if eir_text is None else eir_text
+    strong = [hit for hit in _EIR_STRONG.finditer(subject)]
+    weak = [hit for hit in _EIR_WEAK.finditer(subject)]
     score = len({h.group().lower() for h in strong}) + 0.5 * len({h.group().lower() for h in weak})
     if score >= 1:
         words = sorted({h.group().lower() for h in strong} | {h.group().lower() for h in weak})

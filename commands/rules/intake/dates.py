@@ -53,6 +53,9 @@ def word_alternation(words: list[str] | dict[str, int] | frozenset[str]) -> str:
 _MON = r"\b" + word_alternation(MONTHS) + r"\b\.?"
 _ORD = r"(?:\^?(?:st|nd|rd|th))?"
 _YEAR4 = r"(?:19|20)\d{2}"
+#: A table flattened to text runs its cells together ("15 April 201118 May 2011"): a year may be followed
+#: straight away by the next cell's date.
+_GLUED = r"(?=\d{1,2}[ \t]{1,3}" + _MON + ")"
 
 #: One date-ish expression. The alternatives are tried in order, longest forms first.
 DATE_TOKEN = re.compile(
@@ -61,8 +64,9 @@ DATE_TOKEN = re.compile(
     (?:
       (?=\d)  # led by a digit: the engine tries only these when the word starts with one
       (?:
-        (?P<dmy>(?P<dmy_d>\d{{1,2}}){_ORD}\s{{1,3}}(?:of\s{{1,3}})?(?P<dmy_m>{_MON}),?\s{{1,3}}(?P<dmy_y>{_YEAR4})(?!\d))
+        (?P<dmy>(?P<dmy_d>\d{{1,2}}){_ORD}\s{{1,3}}(?:of\s{{1,3}})?(?P<dmy_m>{_MON}),?\s{{1,3}}(?P<dmy_y>{_YEAR4})(?:(?!\d)|{_GLUED}))
       | (?P<num>(?<![\d/.])(?P<num_d>\d{{1,2}})[/.](?P<num_m>\d{{1,2}})[/.](?P<num_y>(?:19|20)?\d{{2}})(?![\d/]|\.\d))
+      | (?P<dash>(?P<dash_d>\d{{1,2}})-(?P<dash_m>{_MON})-(?P<dash_y>(?:19|20)?\d{{2}})(?!\d))
       | (?P<dm>(?P<dm_d>\d{{1,2}}){_ORD}\s{{1,3}}(?:of\s{{1,3}})?(?P<dm_m>{_MON}))
       | (?P<fy>(?<![\w/.-])(?P<fy_a>{_YEAR4})\s?(?P<fy_sep>[/-])\s?(?P<fy_b>(?:19|20)?\d{{2}})(?![\d/]))
       | (?P<year>(?<![\w/.-])(?P<year_y>{_YEAR4})(?![\d/]))
@@ -87,13 +91,19 @@ _RANGE_GAP = re.compile(
     re.IGNORECASE,
 )
 _BETWEEN_GAP = re.compile(r"\s{1,3}(?:and|a|ac|&)\s{1,3}", re.IGNORECASE)
-_BETWEEN_BEFORE = re.compile(r"\b(?:between|rhwng)\s{1,3}$", re.IGNORECASE)
+_BETWEEN_BEFORE = re.compile(
+    r"\b(?:between|rhwng)\s{1,3}(?:the\s{1,3})?(?:(?:calendar|financial)\s{1,3})?(?:(?:years|dates|months|period)\s{1,3}(?:of\s{1,3})?)?$",
+    re.IGNORECASE,
+)
 _FROM_BEFORE = re.compile(r"(?<!backwards )(?<!back )\b(?:from|since|o)\s{1,3}$", re.IGNORECASE)
 _ENUM_GAP = re.compile(
-    r"\s{0,3}(?:,\s{0,3}(?:and\s{1,3}|&\s{0,3})?|and\s{1,3}|&\s{0,3}|a\s{1,3}|ac\s{1,3})", re.IGNORECASE
+    r"\)?\s{0,3}(?:,\s{0,3}(?:and\s{1,3}|&\s{0,3})?|and\s{1,3}|&\s{0,3}|a\s{1,3}|ac\s{1,3})(?P<sofar>(?:so\s+far|to\s+date)\s+in\s{1,3})?\(?"
+    # "calendar years:\n a. 2013\n b. 2014": years listed one a line, lettered, numbered or bulleted
+    r"|[ \t]*,?[ \t]*\n(?:[ \t]*\n){0,2}[ \t]*(?:\(?[a-zA-Z]{1,3}[.)]|\d{1,2}[.)]|[-•*–])?[ \t]*",
+    re.IGNORECASE,
 )
 _SINGLE_BEFORE = re.compile(
-    r"(?:\b(?:for|during|in\s+the\s+year|(?:calendar|financial)\s+years?|FY|years?|ar\s+gyfer)\s{1,3}|^\s{0,3})$",
+    r"(?:\b(?:for|during|in|(?:during|in|for)\s+the|in\s+the\s+year|(?:calendar|financial)\s+years?|FY|years?|ar\s+gyfer)\s{1,3}|^\s{0,3})$",
     re.IGNORECASE,
 )
 #: Years that name an Act or a regulation, not a period ("Data Protection Act 2018").
@@ -136,15 +146,20 @@ LETTER_DATE = re.compile(
 _ANY_YEAR = re.compile(rf"(?<![\w/.-])({_YEAR4})(?![\d/])")
 _RECEIVED_WORD = re.compile(
     r"\b(?=[rdslfRDSLF])(?:received|date\s+of\s+receipt|receipt\s+date|date\s+(?:submitted|of\s+request|request\s+received)"
-    r"|submitted|logged|first\s+notified(?:\s+to\s+[\w ]{1,40}?)?|dated)\b"
+    r"|submitted|logged|first\s+notified(?:\s+to\s+[\w ]{1,40}?)?|dated|requested)\b"
     r"[ \t]{0,3}:?",
     re.IGNORECASE,
 )
+_WEEKDAY = r"(?:(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)\.?|(?:mon|tues|wednes|thurs|fri|satur|sun)day),?[ \t]{1,3}"
 _RECEIVED_LEAD = re.compile(
-    r"[ \t\n]{0,12}(?:(?:at|by|in|into)[ \t\n]+(?:this|our|the)[ \t\n]+[\w ()'’.&-]{1,70}?[ \t\n]+on[ \t\n]+|on[ \t\n]+)?"
-    r"(?:the[ \t]+)?",
+    r"[ \t\n]{0,12}(?:[-•*][ \t]{1,3})?"  # "- Date received / - 29 January 2020": a value under its label
+    r"(?:(?:at|by|in|into)[ \t\n]+(?:(?:this|our|the)[ \t\n]+)?[\w ()'’.&\n-]{1,80}?[ \t\n]+on[ \t\n]+|on[ \t\n]+)?"
+    r"(?:the[ \t]+)?(?:" + _WEEKDAY + r"(?:the[ \t]+)?)?",
     re.IGNORECASE,
 )
+#: "Date received  Date due  Date completed ...": a table's column headings, its first row on the next line.
+_DATE_COLUMN = re.compile(r"\bdate(?:\s+(?:of\s+)?[a-z]+)?", re.IGNORECASE)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _RECEIVED_CONTEXT = re.compile(
     r"\b(?:request|requests|cais|application|e-?\s?mail|letter|FOI|correspondence|enquiry|date|information)\b",
     re.IGNORECASE,
@@ -166,6 +181,14 @@ _REQUEST_MADE = re.compile(
 _REQUEST_VERB_AFTER = re.compile(
     r"[^.\n]{0,250}?\b(?:requested|wrote|made\s+(?:a|an|the|this)\b[^.\n]{0,60}?\brequest|submitted|request\s+was\s+made)\b",
     re.IGNORECASE
+)
+
+
+#: Dates written straight after a relative period ("the previous two financial years (2022/23) and (2021/22)").
+_EXPLICIT_AFTER = re.compile(
+    r"[ \t]{0,3}(?:\(|:|-|–|,)?[ \t]{0,3}(?:(?:from|between|of|i\.e\.,?|namely)[ \t]{1,3})?\(?[ \t]{0,2}"
+    r"(?:\d{1,2}(?:st|nd|rd|th)?[ \t]{1,3}" + _MON + r"|" + _MON + r"[ \t]{1,3}\d|(?:19|20)\d{2})",
+    re.IGNORECASE,
 )
 
 
@@ -247,6 +270,13 @@ def token_at(match: re.Match[str]) -> DateToken | None:
     if kind == "dmy" or kind == "mdy":
         month = _month(g(f"{kind}_m"))
         year, day = int(g(f"{kind}_y")), int(g(f"{kind}_d"))
+        if month is None or _safe_date(year, month, day) is None:
+            return None
+        return DateToken("full", start, end, year, month, day)
+    if kind == "dash":  # "23-MAR-2011", "23-MAR-11", as case systems print dates
+        month = _month(g("dash_m").lower())
+        year_text = g("dash_y")
+        year, day = int(year_text) + (2000 if len(year_text) == 2 else 0), int(g("dash_d"))
         if month is None or _safe_date(year, month, day) is None:
             return None
         return DateToken("full", start, end, year, month, day)
@@ -346,6 +376,42 @@ def letter_date(text: str) -> date | None:
     return None
 
 
+#: A full date alone on its line, with nothing else: a message's date in a pasted thread or log entry.
+_BARE_DATE_LINE = re.compile(
+    rf"^[ \t]*(?:{_WEEKDAY})?(?P<date>\d{{1,2}}{_ORD}\s{{1,3}}{_MON},?\s{{1,3}}{_YEAR4}|{_MON}\s{{1,3}}\d{{1,2}}{_ORD},?\s{{1,3}}{_YEAR4})[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+#: Signs that the text above a date is a reply to the requester, so the date is the reply's, not the request's.
+_REPLY_MARK = re.compile(
+    r"\b(?:Our|Your)\s+ref\b|^[ \t]*Dear\s+(?:Mr|Mrs|Ms|Miss|Mx|Dr)\b|\bthank\s+you\s+for\s+your\b|\bI\s+write\b"
+    r"|\bI\s+refer\s+to\b|^[ \t]*Re\s*:",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+_OTHER_DATE_LABEL = re.compile(
+    r"\b(?:respon[sd]\w*|repl(?:y|ied)|published|decision|decided|completed|closed|updated|due|deadline|issued)\b",
+    re.IGNORECASE,
+)
+
+
+def heading_date(text: str, before: int) -> FoundDate | None:
+    """The date heading a request message: "Owen / 1 August 2009 / Dear Sir or Madam" on WhatDoTheyKnow, "09
+    July 2021" above a web form's fields in a disclosure log. Only a date alone on its line, above the
+    request's first question (``before``), in a text that is not a reply: a reply's date is not the request's."""
+    for match in _BARE_DATE_LINE.finditer(text, 0, before):
+        if _REPLY_MARK.search(text, 0, before):
+            return None
+        above = text[: match.start()].rstrip().rsplit("\n", 1)[-1]
+        if len(above) <= 40 and _OTHER_DATE_LABEL.search(above):
+            continue  # "Response date / 8 March 2022": a label above names the date as another one
+        token_match = DATE_TOKEN.match(text, match.start("date"))
+        token = token_at(token_match) if token_match else None
+        if token is not None and token.kind == "full" and token.first_day() is not None:
+            return FoundDate(token.first_day() or date.min, match.start("date"), token.end, False, 0.6)
+    return None
+
+
 def infer_year(
     month: int, day: int, text: str, today: date, anchor: date | None
 ) -> tuple[date, float] | None:
@@ -396,10 +462,24 @@ def received_phrase(text: str, today: date, anchor: date | None) -> FoundDate | 
     american = bool(AMERICAN.search(text[:20_000]))
     for match in _RECEIVED_WORD.finditer(text):
         line_start = text.rfind("\n", 0, match.start()) + 1
-        before = text[max(line_start, match.start() - 120) : match.start()]
+        # A hard-wrapped email breaks "your request ... which we received on" over lines: look back within
+        # the paragraph, not only the line.
+        paragraph_start = max(
+            (m.end() for m in _PARAGRAPH_BREAK.finditer(text, max(0, match.start() - 240), match.start())),
+            default=0,
+        )
+        before = text[max(paragraph_start, match.start() - 240) : match.start()]
         labelled = match.group().rstrip().endswith(":") or not text[line_start : match.start()].strip()
         word = match.group().lower()
         if word.startswith("dated") and not _DATED_CONTEXT.search(text, max(0, match.start() - 40), match.start()):
+            continue
+        if word.startswith("requested") and not labelled:
+            continue  # "Requested Thu 01 June 2023" heads a log entry; "you requested the" is prose
+        column = _table_column_date(text, match, line_start)
+        if column is not None:
+            found = _resolve_day(column, text, today, anchor)
+            if found is not None:
+                return FoundDate(found[0], line_start, column.end, column.year is None, min(found[1], 0.7))
             continue
         if not labelled and not _RECEIVED_CONTEXT.search(before):
             continue
@@ -420,6 +500,35 @@ def received_phrase(text: str, today: date, anchor: date | None) -> FoundDate | 
             start = line_start if labelled and match.start() - line_start <= 30 else match.start()
             return FoundDate(found[0], start, token.end, token.year is None, found[1])
     return None
+
+
+def _table_column_date(text: str, match: re.Match[str], line_start: int) -> DateToken | None:
+    """The received date from a table flattened to text: a heading line of columns ("Date received Date due
+    Date completed Information asked for") and, on the next line, the row's dates in the same order."""
+    line_end = text.find("\n", match.end())
+    line_end = len(text) if line_end < 0 else line_end
+    heading = text[line_start:line_end]
+    columns = list(_DATE_COLUMN.finditer(heading))
+    if len(columns) < 2 or any(char.isdigit() for char in heading) or ":" in heading:
+        return None
+    position = match.start() - line_start
+    index = next((i for i, column in enumerate(columns) if column.start() <= position < column.end() + 1), None)
+    if index is None:
+        return None
+    row_end = text.find("\n", line_end + 1)
+    row = (line_end + 1, len(text) if row_end < 0 else row_end)
+    tokens: list[DateToken] = []
+    position = row[0]
+    while len(tokens) <= index:
+        token_match = DATE_TOKEN.match(text, position, row[1])
+        token = token_at(token_match) if token_match else None
+        if token is None or token.kind not in ("full", "dm"):
+            break
+        tokens.append(token)
+        position = token.end
+        while position < row[1] and text[position] in " \t|,;":
+            position += 1
+    return tokens[index] if index < len(tokens) else None
 
 
 def request_made_date(text: str, today: date, anchor: date | None) -> FoundDate | None:
@@ -460,6 +569,10 @@ def find_periods(text: str, start: int, end: int, reference: date) -> list[Found
     i = 0
     while i < len(tokens):
         token = tokens[i]
+        consumed = _years_ending(text, tokens, i, found)
+        if consumed:
+            i += consumed
+            continue
         consumed = _range(text, tokens, i, reference, found)
         if consumed:
             i += consumed
@@ -476,6 +589,8 @@ def find_periods(text: str, start: int, end: int, reference: date) -> list[Found
                 found.append(FoundPeriod(first, reference, token.start, token.end, 0.6, True))
         i += 1
     for match in RELATIVE.finditer(text, start, end):
+        if _EXPLICIT_AFTER.match(text, match.end(), end):
+            continue  # "the past five years from January 2012 to January 2017": the dates say which years
         amount_text = (match.group("n") or "1").lower()
         amount = _NUMBER_WORDS.get(amount_text) or int(amount_text)
         unit = match.group("unit").lower().rstrip("s")
@@ -490,7 +605,46 @@ def find_periods(text: str, start: int, end: int, reference: date) -> list[Found
     unique: dict[tuple[date, date], FoundPeriod] = {}
     for period in sorted(found, key=lambda p: p.text_start):
         unique.setdefault((period.start, period.end), period)
-    return list(unique.values())
+    # "between 2005 and 2022 ... opening hours in year 2005, 2006": a single year named inside a longer range the
+    # request asks for is part of it, not another period.
+    return [
+        period
+        for period in unique.values()
+        if period.relative
+        or (period.end - period.start).days > 366
+        or not any(
+            other is not period
+            and other.start <= period.start
+            and period.end <= other.end
+            and (other.end - other.start).days > 366
+            for other in unique.values()
+        )
+    ]
+
+
+_YEAR_ENDING = re.compile(r"\byears?\s{1,3}end(?:ing|ed)\s{1,3}(?:on\s{1,3})?(?:the\s{1,3})?$", re.IGNORECASE)
+
+
+def _years_ending(text: str, tokens: list[DateToken], i: int, found: list[FoundPeriod]) -> int:
+    """ "the year ending 31 March 2020", "the past three force years ending 31st March, 2019, 2020 and 2021": twelve
+    months up to each date, the later years taking the first one's day and month."""
+    token = tokens[i]
+    if token.kind != "full" or not _YEAR_ENDING.search(text, max(0, token.start - 40), token.start):
+        return 0
+    ends = [token.first_day()]
+    used, position = 1, token.end
+    while i + used < len(tokens):
+        following = tokens[i + used]
+        if following.kind != "year" or not _ENUM_GAP.fullmatch(text[position : following.start]):
+            break
+        ends.append(_safe_date(following.year or 0, token.month or 1, token.day or 1))
+        used, position = used + 1, following.end
+    days = sorted(day for day in ends if day is not None)
+    if not days:
+        return 0
+    first = days[0] - relativedelta(years=1) + timedelta(days=1)
+    found.append(FoundPeriod(first, days[-1], token.start, position, 0.8, False))
+    return used
 
 
 def _range(text: str, tokens: list[DateToken], i: int, reference: date, found: list[FoundPeriod]) -> int:
@@ -529,7 +683,7 @@ def _range(text: str, tokens: list[DateToken], i: int, reference: date, found: l
         return 0
     other = tokens[i + 1]
     gap = text[token.end : other.start]
-    between = _BETWEEN_BEFORE.search(text, max(0, token.start - 12), token.start)
+    between = _BETWEEN_BEFORE.search(text, max(0, token.start - 40), token.start)
     if not (_RANGE_GAP.fullmatch(gap) or (between and _BETWEEN_GAP.fullmatch(gap))):
         return 0
     if other.kind in ("dm", "mon") or token.kind == "years" or other.kind == "years":
@@ -541,6 +695,9 @@ def _range(text: str, tokens: list[DateToken], i: int, reference: date, found: l
         if (token.first_day() or date.max) > (other.last_day() or date.min):
             token = token.with_year(other.year - 1)
     first, last = token.first_day(), other.last_day()
+    if first is not None and last is not None and first > last and token.year is not None:
+        # "between June 30, 2019 and January 2014": written latest first.
+        first, last = other.first_day(), token.last_day()
     if first is None or last is None or first > last or last.year - first.year > 100:
         return 0
     confidence = 0.9 if token.kind == "full" and other.kind == "full" else 0.85
@@ -562,6 +719,7 @@ def _enumeration(
     members: list[tuple[date, date]] = []
     j = i
     end_offset = token.end
+    so_far = False
     while j < len(tokens) and tokens[j].kind == token.kind:
         current = tokens[j]
         first, last = current.first_day(), current.last_day()
@@ -584,9 +742,13 @@ def _enumeration(
             position = qualifier.end()
         elif _YEAR_TO_DATE_BEFORE.search(text, max(0, current.start - 16), current.start):
             last = min(last, reference)
+        if so_far:
+            last = min(last, reference)
         members.append((first, last))
         end_offset = position
-        if j + 1 < len(tokens) and _ENUM_GAP.fullmatch(text[position : tokens[j + 1].start]):
+        gap = _ENUM_GAP.fullmatch(text[position : tokens[j + 1].start]) if j + 1 < len(tokens) else None
+        if gap:
+            so_far = bool(gap.group("sofar"))  # "2019/20, 2020/21 and so far in 2021/22"
             j += 1
             continue
         break

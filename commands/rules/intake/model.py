@@ -15,7 +15,7 @@ from typing import Any, Literal
 Source = Literal["message", "attachment"]
 Regime = Literal["foia", "eir", "foisa", "sar"]
 FollowUp = Literal["internal_review", "clarification"]
-ReceivedSource = Literal["header", "phrase", "request_date", "message_time"]
+ReceivedSource = Literal["header", "phrase", "request_date", "message_date", "message_time"]
 
 #: A text whose request-likeness score reaches this is proposed as a case (see ``score``).
 REQUEST_THRESHOLD = 0.5
@@ -60,7 +60,8 @@ class Requester:
     address: str | None
     confidence: float
     span: Span | None
-    #: Where it was read: ``from_header``, ``form``, ``sign_off`` or ``signature``.
+    #: Where it was read: ``from_header``, ``form``, ``sign_off``, ``signature``, ``whatdotheyknow``,
+    #: ``introduction`` ("My name is ...") or ``narrative`` (a decision's "Mr X made a request").
     source: str
     personal_data: bool = True
 

@@ -21,7 +21,13 @@ from datetime import date, datetime, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from commands.rules.intake.classify import classify_follow_up, guess_regime, language_of
-from commands.rules.intake.dates import find_periods, letter_date, received_phrase, request_made_date
+from commands.rules.intake.dates import (
+    find_periods,
+    heading_date,
+    letter_date,
+    received_phrase,
+    request_made_date,
+)
 from commands.rules.intake.model import (
     DEFAULT_OWN_PREFIXES,
     Period,
@@ -35,11 +41,18 @@ from commands.rules.intake.model import (
     Span,
     Subject,
 )
-from commands.rules.intake.questions import QuestionSplit, Region, find_region, split_questions
+from commands.rules.intake.questions import (
+    QuestionSplit,
+    Region,
+    find_region,
+    split_questions,
+    without_examples,
+)
 from commands.rules.intake.references import find_references
 from commands.rules.intake.requester import (
     requester_from_form,
     requester_from_header,
+    requester_from_prose,
     requester_from_signature,
     requester_from_whatdotheyknow,
 )
@@ -244,6 +257,8 @@ def _parse(
         requester = requester_from_signature(main.text, region, main.source)
     if requester is None or requester.name is None:
         requester = requester_from_whatdotheyknow(main.text, main.source) or requester
+    if requester is None or requester.name is None:
+        requester = requester_from_prose(main.text, main.source) or requester
 
     subject = _subject(readings, main)
     periods = tuple(
@@ -256,7 +271,10 @@ def _parse(
             p.relative,
         )
         for p in find_periods(
-            main.text, request_offset, region.end if region else len(main.text), reference_day
+            without_examples(main.text, request_offset, region.end if region else len(main.text)),
+            request_offset,
+            region.end if region else len(main.text),
+            reference_day,
         )
     )
     references: list[Reference] = []
@@ -266,14 +284,19 @@ def _parse(
     regime_text = request_text if region else main.text
     if subject is not None and subject.source == "subject_line":
         regime_text = f"{regime_text}\n{subject.text}"
-    regime = guess_regime(regime_text, scottish, request_offset, main.source)
+    # The subject is what is asked: a definition's or an example's words ("things like water supply or sewage")
+    # do not make a request environmental.
+    subject_text = _blank(without_examples(regime_text, 0, len(regime_text)), split.note_spans if split else (), request_offset)
+    regime = guess_regime(
+        regime_text, scottish, request_offset, main.source, eir_text=subject_text, whole_text=main.text
+    )
     language, certainty = language_of(request_text)
     if certainty <= 0.5:
         # Too short to tell: judge by the whole text (a Welsh letter around a one-line request).
         language, _ = language_of(main.text)
     follow_up = classify_follow_up("\n".join(r.text for r in readings))
 
-    if split is None:
+    if split is None or (not main.questions and region is not None and region.response_letter):
         problems.append(
             "this looks like a response letter, but the request it answers could not be found in it"
         )
@@ -312,6 +335,18 @@ def _parse(
         problems=tuple(problems),
         warnings=tuple(notices),
     )
+
+
+def _blank(text: str, spans: Sequence[tuple[int, int]], offset: int) -> str:
+    """``text`` (which starts at ``offset`` in the main text) with ``spans`` of the main text blanked."""
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        for index in range(max(0, start - offset), min(len(chars), end - offset)):
+            if chars[index] != "\n":
+                chars[index] = " "
+    return "".join(chars)
 
 
 def _received(
@@ -367,6 +402,17 @@ def _received(
                     Span(found.start, found.end, reading.source),
                     found.year_inferred,
                 ),
+                today,
+                notices,
+            )
+    for reading in ordered:
+        if reading.region is None or reading.region.response_letter:
+            continue
+        first = reading.questions[0].span.start if reading.questions else reading.region.start
+        found = heading_date(reading.text, first)
+        if found:
+            return _checked(
+                Received(found.day, None, "message_date", found.confidence, Span(found.start, found.end, reading.source)),
                 today,
                 notices,
             )

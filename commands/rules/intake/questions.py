@@ -23,15 +23,21 @@ from commands.rules.intake.model import Question, Source, Span
 
 _START = re.compile(
     r"""
-    (?<!\w)(?=[IiYyWwBbRrCcTtEeMm \t])  # cheap first check: a lead-in starts a word or a line
+    (?<!\w)(?=[IiYyWwBbRrCcTtEeMmAaDd \t])  # cheap first check: a lead-in starts a word or a line
     (?:
     I\s+note\s+you\s+seek\s+access\s+to\s+the\s+following\s+information[ \t]*:?
+  | \bI\s+note\s+(?:that\s+)?you\s+(?:seek|sought|have\s+requested|requested|asked\s+for)\b[^:\n]{0,60}:
+  | \b(?:The\s+)?information\s+requested\s+was(?:\s+as\s+follows)?[ \t]*:
+  | \b(?:Applicant|complainant|appellant|requester|requestor)\s+asked\s+(?:the\s+[A-Z][\w-]*(?:\s+[A-Za-z][\w-]*){0,4}\s+)?for\b[^:\n]{0,60}:
+  | ^[ \t]*(?:Date\s+[a-z]+\s+){1,4}Information\s+(?:asked\s+for|requested)(?:[ \t]+\w+){0,2}[ \t]*$
   | \byou\s+(?:have\s+)?(?:requested|asked\s+for|sought)\b[^:\n]{0,60}?(?:following|as\s+follows)[^:\n]{0,60}:
   | ^[ \t]*(?:You\s+asked|Your\s+request|The\s+request|Request(?:\s+text|\s+details)?|Information\s+Request
-        |Request\s+and\s+Answer|Requested\s+information|Cais|Eich\s+cais)[ \t]*(?::|$)
+        |Request\s+and\s+Answer|Requested\s+information|Information\s+requested|Cais|Eich\s+cais)[ \t]*(?::|$)
   | \bWe\s+received\s+a\s+request\b[^:\n]{0,80}:
-  | \bin\s+the\s+following\s+terms\b[^:\n]{0,40}:
+  | \bin\s+(?:the\s+following|these)\s+terms\b[^:\n]{0,40}:
+  | \b(?:It|which|the\s+request)\s+(?:stated|read|reads|said)[ \t]*:
   | \bwrote\s+to\b[^:\n]{0,60}?follows[ \t]*:
+  | \brequest\s+for\s+information\b[^:\n]{0,160}?\bas\s+follows[ \t]*:
   | \bBelow\s+is\s+your\s+request\s+and\s+our\s+response\.?
   | \byour\s+request\s+(?:read|reads|was\s+as\s+follows)[ \t]*:
   | \bmade\s+the\s+following\b[^:\n]{0,120}:
@@ -43,11 +49,12 @@ _START = re.compile(
 )
 _END = re.compile(
     r"""
-    ^[ \t]*(?:Response|Our\s+Response|In\s+Response|Ymateb|Answers?(?:\s+\d[^\n]{0,30})?|Decision|FOI\s+Duty
+    ^[ \t]*(?:Response|Our\s+Response|In\s+Response|Reply|Our\s+Reply|Ymateb|Answers?(?:\s+\d[^\n]{0,30})?|Decision|FOI\s+Duty
         |Extent\s+of\s+Searches[^\n]{0,40})[ \t]*(?:[:\-–—][^\n]*)?$
   | ^[ \t]*I\s+am\s+required\s+by\s+the\s+Freedom\s+of\s+Information
   | ^[ \t]*I\s+can(?:\s+neither)?\s+confirm\b
   | ^[ \t]*In\s+response\s+to\s+your\s+request\b
+  | ^[ \t]*(?:I|We)\s+(?:enclose|attach)\b
   | ^[ \t]*The\s+Freedom\s+of\s+Information\s+Act\s+requires
   | ^[ \t]*(?:Following\s+(?:enquiries|receipt\s+of\s+your\s+request)|Please\s+find\s+(?:enclosed|attached)\s+our\s+response)
   | ^[ \t]*(?:Section\s+1\s+of\s+the\s+Freedom\s+of\s+Information\s+Act|Mae\s+adran\s+1\b)
@@ -66,6 +73,8 @@ _END_CASED = re.compile(
 SIGN_OFF = re.compile(
     r"^[ \t]*(?P<phrase>Yours\s+(?:sincerely|faithfully|truly)|(?:Kind|Best|Warm|Many)\s+(?:regards|thanks|wishes)"
     r"|Regards|Sincerely|With\s+thanks|Thanks(?:\s+again)?|Thank\s+you|Cheers|Diolch(?:\s+yn\s+fawr)?|Yn\s+gywir|Cofion(?:\s+gorau)?)\b"
+    # "Thank you for your email": a reply's opening, not its close.
+    r"(?![ \t]+for[ \t]+(?:your|the)[ \t]+(?:e-?mail|message|letter|reply|response|note|request|enquiry))"
     r"[ \t]*[,.!]?[ \t]*(?P<rest>[^\n]{0,40})$",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -82,6 +91,18 @@ RESPONSE_SIGNAL = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _HEADER_LINE = re.compile(r"^[ \t]*(?:From|Sent|Date|To|Cc|Subject|Received|Reply-To)[ \t]*:", re.IGNORECASE)
+#: A web form's field label pasted with its answer: "Please tell us the general subject of your request (e.g. ...)".
+FORM_PROMPT = re.compile(
+    r"^[ \t]*(?:Please\s+)?(?:tell\s+us|provide|give|enter|describe|state|select|type)\b[^\n]{0,120}?"
+    r"\byour\s+(?:request|enquiry|query|name|e-?mail(?:\s+address)?|address|details)\b[^\n]{0,200}$",
+    re.IGNORECASE | re.MULTILINE,
+)
+#: A mail system's warning on an email from outside the organisation.
+BANNER = re.compile(
+    r"^[ \t]*(?:\[?(?:CAUTION|WARNING|EXTERNAL(?:\s+EMAIL)?)\]?:?\s*)?This\s+(?:e-?mail|message)\s+(?:originated|was\s+sent|came|is)\s+from\s+"
+    r"(?:outside|an\s+external)[^\n]{0,300}$",
+    re.IGNORECASE | re.MULTILINE,
+)
 _FROM_OR_SENT = re.compile(r"^[ \t]*(?:From|Sent)[ \t]*:[^\n]*", re.IGNORECASE | re.MULTILINE)
 _OPEN_QUOTES = {'"': '"', "“": "”", "'": "'", "‘": "’"}
 #: For each opening quotation mark, its closing mark at the end of a line.
@@ -97,6 +118,25 @@ _NOT_A_NAME = re.compile(
     r"Response|Act|Data|Officer|Manager|Disclosure|Compliance|Branch|Headquarters|Porn|Images?|Statistics"
     r"|Results?|Searches|Operation|Decision|Complaint|Background|Summary|Appendix)\b"
 )
+
+
+_EXAMPLE_PARENTHESIS = re.compile(r"\((?:e\.\s?g\.?|eg\b|for\s+example|such\s+as)[^()\n]{0,300}\)", re.IGNORECASE)
+
+
+def without_examples(text: str, start: int, end: int) -> str:
+    """``text`` with a web form's prompts and examples ("(e.g. burials between 2001 and 2012)") blanked, same
+    length, so that dates and subjects written as examples are not read as the request's own."""
+    spans = [m.span() for m in FORM_PROMPT.finditer(text, start, end)]
+    spans += [m.span() for m in BANNER.finditer(text, start, end)]
+    spans += [m.span() for m in _EXAMPLE_PARENTHESIS.finditer(text, start, end)]
+    if not spans:
+        return text
+    chars = list(text)
+    for a, b in spans:
+        for index in range(a, b):
+            if chars[index] != "\n":
+                chars[index] = " "
+    return "".join(chars)
 
 
 @dataclass(frozen=True)
@@ -158,10 +198,13 @@ def _leading_salutation(text: str, start: int) -> int | None:
     while seen < 6 and position < len(text):
         newline = text.find("\n", position)
         line_end = len(text) if newline < 0 else newline
-        if text[position:line_end].strip():
+        line = text[position:line_end]
+        if line.strip():
             seen += 1
             if _SALUTATION.match(text, position, line_end):
                 return line_end
+            if "?" in line or FORM_PROMPT.match(line):
+                return None  # the request is already under way: a later "Hi" opens a follow-up message
         position = line_end + 1
     return None
 
@@ -246,16 +289,20 @@ def clean_name(line: str) -> str | None:
 _BULLET_CLASSES = {
     "-": "dash", "–": "dash", "—": "dash", "•": "dot", "●": "dot", "o": "circle", "◦": "circle",
     "▪": "square", "■": "square", "‣": "dot", "⁃": "dash", "·": "dot", "*": "star",
+    # A bullet the page or a copy lost to a wrong character set: the replacement character, or "?".
+    "\ufffd": "lost", "?": "lost", "::": "colons",
 }  # fmt: skip
 _MARKER = re.compile(
     r"""
     [ \t]*
     (?:
-      (?P<bullet>[-–—•●▪■◦·‣⁃*]|o(?=[ \t]))[ \t]+(?=\S)
+      (?P<bullet>[-–—•●▪■◦·‣⁃*\ufffd]|o(?=[ \t])|\?(?=[ \t]{1,3}[\"“'‘A-Z]))[ \t]+(?=\S)
+    | (?P<colons>::)[ \t]*(?=\S)
+    | (?P<bracket>\[(?P<brval>\d{1,2})\])[ \t]+(?=\S)
     | (?P<qword>(?i:Q|Qn|Question|Request|Req|Item|Part|Cwestiwn)[ \t]{0,2}\.?[ \t]{0,2}(?P<qnum>\d{1,3}))
         (?:[ \t]{0,2}[.:)\-–—](?=\s|$)|(?=\s)|$)
     | (?P<decimal>(?P<decval>\d{1,2}(?:\.\d{1,2}){1,3})(?:\.?(?=[ \t]+[A-Z"“‘'(])|\.(?=[A-Z])))
-    | (?P<digit>\(?(?P<digval>\d{1,3})(?:[.):]|,(?=[ \t]+[A-Z])|[ \t]{1,2}[-–—](?=[ \t])))(?=[ \t]|$|[A-Z"“‘'(])
+    | (?P<digit>\(?(?P<digval>\d{1,3})(?:[.):]|,(?=[ \t]+[A-Z])|[ \t]{1,2}[-–—](?=[ \t])|[ \t]\.(?=[ \t]+[A-Z])))(?=[ \t]|$|[A-Z"“‘'(])
     | (?P<alpha>(?P<aopen>\()?(?P<alval>[A-Za-z]{1,5})(?(aopen)\)|[.)/]))(?=[ \t]|$)
     )
     [ \t]*
@@ -265,6 +312,7 @@ _MARKER = re.compile(
 _DIGIT = re.compile(r"\d")
 _OPENING_QUOTE = re.compile("[ \t]*[\"“‘'](?=\\d{1,2}[.)])")
 _FOOTNOTE_MARK = re.compile(r"\[\d{1,2}\]")
+_BRACKET_NUMBER = re.compile(r"[ \t]*\[(\d{1,2})\][ \t]+\S")
 _DASH_HEADING = re.compile(r"[-–—][A-Za-z]")
 _ROMAN = re.compile(r"^(?:x{0,3})(?:ix|iv|v?i{0,3})$")
 _TABLE_NUMBER = re.compile(r"^[\d.,%£$()/-]+$")
@@ -302,8 +350,10 @@ def _roman_value(token: str) -> int | None:
     return total
 
 
-def _parse_markers(text: str, position: int, end: int) -> tuple[list[_Marker], int]:
-    """The markers at the start of a line ("- 1." and "1. a)" have two) and where its text starts."""
+def _parse_markers(text: str, position: int, end: int, brackets: bool = False) -> tuple[list[_Marker], int]:
+    """The markers at the start of a line ("- 1." and "1. a)" have two) and where its text starts.
+
+    ``brackets``: "[1]", "[2]" number the questions here (a tribunal quoting a request), not footnotes."""
     markers: list[_Marker] = []
     opening = _OPENING_QUOTE.match(text, position, end)
     if opening and _MARKER.match(text, opening.end(), end):
@@ -312,8 +362,12 @@ def _parse_markers(text: str, position: int, end: int) -> tuple[list[_Marker], i
         match = _MARKER.match(text, position, end)
         if not match or match.end() == position:
             break
-        if match.group("bullet"):
-            kind, value = "bullet", match.group("bullet")
+        if match.group("bracket"):
+            if not brackets or markers:
+                break
+            kind, value = "digit", match.group("brval")
+        elif match.group("bullet") or match.group("colons"):
+            kind, value = "bullet", match.group("bullet") or "::"
         elif match.group("qword"):
             kind, value = "qword", match.group("qnum")
         elif match.group("decimal"):
@@ -351,6 +405,20 @@ def _classify_lines(text: str, start: int, end: int) -> list[_Line]:
         lines.append(_Line(position, line_end, "text", content_start=position))
         position = line_end + 1
     circle_bullets = sum(1 for line in lines if text[line.start : line.end].lstrip().startswith("o "))
+    bracketed = [
+        (int(m.group(1)), text[line.start : line.end])
+        for line in lines
+        for m in [_BRACKET_NUMBER.match(text, line.start, line.end)]
+        if m
+    ]
+    # "[1] ... ? / [2] ... ?": a run counting up from 1 whose lines ask things numbers questions; a lone "[1]"
+    # or a run of links is a list of footnotes.
+    brackets = (
+        len(bracketed) >= 2
+        and [number for number, _ in bracketed] == list(range(1, len(bracketed) + 1))
+        and sum(1 for _, line in bracketed if _QUESTION_SIGNAL.search(line)) * 2 > len(bracketed)
+        and not any("http" in line for _, line in bracketed)
+    )
     for line in lines:
         raw = text[line.start : line.end]
         stripped = raw.strip()
@@ -361,11 +429,13 @@ def _classify_lines(text: str, start: int, end: int) -> list[_Line]:
             _PUNCTUATION_ONLY.match(stripped)
             or _SALUTATION.match(raw)
             or _HEADER_LINE.match(raw)
+            or FORM_PROMPT.match(raw)
+            or BANNER.match(raw)
             or _is_table_line(stripped)
         ):
             line.kind = "skip"
             continue
-        markers, content = _parse_markers(text, line.start, line.end)
+        markers, content = _parse_markers(text, line.start, line.end, brackets)
         if markers and markers[0].kind == "bullet" and markers[0].value == "o" and circle_bullets < 2:
             markers = []
         if markers:
@@ -465,12 +535,59 @@ def _build_blocks(text: str, lines: list[_Line]) -> list[_Block]:
                 blocks.append(current)
         blank_seen = False
         previous_text = text[line.start : line.end]
-    return _split_inline(text, blocks)
+    return _split_inline(text, _field_lists(text, blocks))
+
+
+_FIELD_BULLET = _Marker("bullet", "field", "")
+
+
+def _field_lists(text: str, blocks: list[_Block]) -> list[_Block]:
+    """ "... by:\nGender,\nAge,\nEthnic Origin.": short unmarked lines under a lead-in ending in a colon are the
+    fields asked for, one a line, as if each were bulleted."""
+    result: list[_Block] = []
+    for block in blocks:
+        previous = result[-1] if result else None
+        lines = [(s, e) for s, e in block.segments if text[s:e].strip()]
+        lead = previous.text(text).rstrip() if previous is not None else ""
+        if block.marker is None and previous is not None and (lead.endswith(":") or _FOLLOWING_LEAD.search(lead)):
+            count = _field_run([text[s:e].strip() for s, e in lines])
+            if count:
+                for index, segment in enumerate(lines[:count]):
+                    result.append(
+                        _Block(_FIELD_BULLET, [segment], block.blank_before and index == 0, inferred_marker=True)
+                    )
+                if lines[count:]:
+                    result.append(_Block(None, lines[count:], False))
+                continue
+        result.append(block)
+    return result
+
+
+#: "I request a copy of the following relating to the new ticket machines.": a lead-in that ends in a full stop.
+_FOLLOWING_LEAD = re.compile(r"\bthe\s+following\b[^.?:\n]{0,120}\.$", re.IGNORECASE)
+
+
+def _field_run(lines: list[str]) -> int:
+    """How many of ``lines`` are fields asked for one a line: the short lines at the start, and longer ones among
+    them while most are short (0 when fewer than two)."""
+    count = 0
+    short = 0
+    for line in lines:
+        if line.endswith("?") or _SENTENCE_BREAK.search(line) or len(line) > 120:
+            break
+        is_short = len(line) <= 40 and len(line.split()) <= 5
+        if not is_short and short * 2 < count + 1:
+            break
+        if not is_short and count >= 2 and line.endswith(".") and len(line.split()) > 8:
+            break  # "This information to cover the period from ...": a sentence after the fields
+        count += 1
+        short += is_short
+    return count if short >= 2 else 0
 
 
 _INLINE_DIGIT = re.compile(r"(?:(?<=\s)|^)(\d{1,2})[.)]\s+(?=[A-Z\"“‘'(])")
 _INLINE_QWORD = re.compile(r"(?:(?<=\s)|^)(?:Q|(?i:question|request))\s{0,2}(\d{1,2})[.:)]?\s+(?=\S)")
-_INLINE_LETTER = re.compile(r"(?:(?<=\s)|^)\(?([a-h])\)\s+(?=\S)")
+_INLINE_LETTER = re.compile(r"(?:(?<=\s)|^)(?:\(?([a-h])\)\s+(?=\S)|([a-h])\.\s+(?=[A-Z0-9]))")
 _INLINE_PATTERNS = {"digit": _INLINE_DIGIT, "qword": _INLINE_QWORD}
 
 
@@ -485,11 +602,14 @@ def _split_inline(text: str, blocks: list[_Block]) -> list[_Block]:
             result.append(block)
             continue
         head_end = chain[0].start()
-        if joined[:head_end].strip() or block.marker is not None:
+        if joined[:head_end].strip(" \t\"'“”‘’") or block.marker is not None:
             result.append(_Block(block.marker, _map_back(anchors, joined, 0, head_end), block.blank_before))
+        # "(I) Male (ii) Female": one list whose first capital is a slip, not two lists.
+        mixed_case = kind == "alpha" and len({_first_group(m).islower() for m in chain}) > 1
         for index, match in enumerate(chain):
             piece_end = chain[index + 1].start() if index + 1 < len(chain) else len(joined)
-            marker = _Marker(kind, match.group(1), match.group().strip())
+            value = _first_group(match).lower() if mixed_case else _first_group(match)
+            marker = _Marker(kind, value, match.group().strip())
             result.append(_Block(marker, _map_back(anchors, joined, match.end(), piece_end), False))
     return result
 
@@ -508,7 +628,29 @@ def _inline_chain(marker: _Marker | None, joined: str) -> tuple[list[re.Match[st
         if chain and all(a.end() < b.start() for a, b in zip(chain, chain[1:], strict=False)):
             return _consecutive(chain, int(marker.value) + 1), marker.kind
     chain = _chain(_INLINE_LETTER, joined, first=ord("a"))
-    return (chain, "alpha") if len(chain) >= 2 else ([], "")
+    if len(chain) >= 2:
+        return chain, "alpha"
+    roman = _roman_chain(joined)
+    return (roman, "alpha") if len(roman) >= 2 else ([], "")
+
+
+_INLINE_ROMAN = re.compile(r"(?:(?<=\s)|^|(?<=[\"“‘']))\(([ivxIVX]{1,4})\)\s+(?=\S)")
+
+
+def _roman_chain(joined: str) -> list[re.Match[str]]:
+    """ "(I) Male (ii) Female (iii) Other": items numbered i, ii, iii on one line, whatever their case."""
+    chain: list[re.Match[str]] = []
+    for match in _INLINE_ROMAN.finditer(joined):
+        value = _roman_value(match.group(1).lower())
+        if value == len(chain) + 1:
+            chain.append(match)
+        elif value == 1 and len(chain) < 2:
+            chain = [match]
+    return chain
+
+
+def _first_group(match: re.Match[str]) -> str:
+    return next(group for group in match.groups() if group is not None)
 
 
 def _consecutive(chain: list[re.Match[str]], first: int) -> list[re.Match[str]]:
@@ -525,7 +667,7 @@ def _chain(pattern: re.Pattern[str], joined: str, first: int) -> list[re.Match[s
     chain: list[re.Match[str]] = []
     expected = first
     for match in pattern.finditer(joined):
-        value = match.group(1)
+        value = _first_group(match)
         number = int(value) if value.isdigit() else ord(value)
         if number == expected:
             chain.append(match)
@@ -568,12 +710,16 @@ def _map_back(anchors: list[tuple[int, int, int]], joined: str, a: int, b: int) 
 
 _QUESTION_SIGNAL = re.compile(
     r"\?|\b(?:please|could\s+you|can\s+you|would\s+you|will\s+you|I\s+(?:would|'d|’d)\s+like|I\s+(?:wish|want)\s+to"
+    r"|I\s+(?:would\s+be|am)\s+(?:also\s+)?interested\s+(?:in|to\s+know)"
     r"|I\s+(?:also\s+)?(?:request|am\s+requesting|ask|need)|how\s+(?:many|much|often|long)|what"
     r"|whether|provide|supply|send|list|give|tell|include|confirm|disclose|break\s*down|broken\s+down"
     r"|cop(?:y|ies)\s+of|details\s+of|numbers?\s+of|total|amount\s+of|dates?|cost|budget|spend|reasons?\s+for"
     r"|locations?\s+of|names?\s+of|figures|statistics|data\s+on|records?\s+of|gofyn|hoffwn|nifer|faint|sawl)\b"
     r"|^\W{0,3}(?:any|all|the)?\s{0,2}(?:communications|correspondence|documents|records|e-?mails|minutes|policies"
-    r"|contracts|invoices|reports|guidance|agreements|audit\s+logs|data)\b|\bnumber,?\s+if\s+any\b",
+    r"|contracts|invoices|reports|guidance|agreements|audit\s+logs|data)\b|\bnumber,?\s+if\s+any\b"
+    # "Any existing or proposed usage policies ...": a description of the records wanted, as a list item.
+    r"|^\W{0,3}(?:any|all)\s+(?:[\w-]+\s+){0,4}(?:polic(?:y|ies)|litigation|records?|documents?|reports?|correspondence"
+    r"|communications|minutes|contracts?|agreements?|protocols?|procedures?|e-?mails?|notes|assessments?)\b",
     re.IGNORECASE,
 )
 _PREAMBLE = re.compile(
@@ -583,6 +729,8 @@ _PREAMBLE = re.compile(
     r"|^\W{0,3}(?:Under|Pursuant\s+to|In\s+accordance\s+with)\s+the\s+(?:Freedom\s+of\s+Information|Environmental\s+Information|FOI)"
     r"|^\W{0,3}Please\s+(?:treat|consider|accept)\s+this\s+(?:e-?mail|letter|message|as)"
     r"|^\W{0,3}(?:please|could\s+you|can\s+you|would\s+you|I\s+would\s+like|I'd\s+like)[\w ,]{0,40}:-?\s*$"
+    r"|^\W{0,3}(?:I\s+(?:am|would\s+be)\s+interested\s+to\s+know|I\s+(?:would\s+like|wish|want)\s+to\s+know"
+    r"|please\s+(?:tell|advise)\s+me)[\s:,-]*$"
     r"|\bganlynol\b|^\W{0,3}O\s+dan\s+y\s+Ddeddf",
     re.IGNORECASE,
 )
@@ -605,15 +753,47 @@ _EXPLANATORY = re.compile(
     r"|you\s+need|the\s+information\s+(?:is|exceeds)|any\s+of\s+this|there\s+are\s+any\s+(?:problems|queries))"
     r"|So\s+the\s+questions|Through\s+this|The\s+purpose|Thank\s+you|Many\s+thanks|Thanks|I\s+look\s+forward"
     r"|Please\s+(?:provide|send|supply)\s+(?:the|this|your)\s+(?:information|data|response|reply)\s+(?:in|as|by|electronically)"
-    r"|Ideally\b|Preferably\b|Os\s|Fe\s+fyddwn|Diolch)",
+    r"|Ideally\b|Preferably\b|Os\s|Fe\s+fyddwn|Diolch"
+    # a reply's own words where a request was expected: "Please accept my sincere apologies for the delay"
+    r"|Please\s+accept\s+(?:my|our)\s+(?:sincere\s+)?apolog|Please\s+find\s+(?:the|our|attached|enclosed|below))",
     re.IGNORECASE,
 )
 _CONTINUATION = re.compile(
     r"^\W{0,3}(?:The\s+likely|This\s+(?:is|would|could|may|should|will)|These\s+(?:are|were|would|could|should)"
+    r"|(?:This|The)\s+(?:information|data|request)\s+(?:to\s+cover|should\s+cover|covers?|relates?\s+to|is\s+for)"
     r"|It\s+(?:is|was|would|could|may|should)|That\s+(?:is|was|would)|i\.e\.|e\.g\.|For\s+example|Namely"
     r"|Specifically|As\s+(?:above|before|mentioned|stated))\b",
     re.IGNORECASE,
 )
+#: "Have you made any progress on the above FOI?": asking after the request, not asking for information.
+_CHASER = re.compile(
+    r"^\W{0,3}(?:(?:have|has)\s+(?:you|there\s+been)\s+(?:made\s+)?any\s+progress|(?:is|are)\s+there\s+any\s+updates?\s+on"
+    r"|any\s+updates?\s+on\s+(?:my|the|this)|when\s+(?:can|will|should)\s+I\s+(?:expect|receive|get|hear))\b",
+    re.IGNORECASE,
+)
+#: "Clinical service incidents are defined as ...": the requester defining terms, not asking.
+_DEFINITION = re.compile(
+    r"\b(?:is|are)\s+defined\s+as\b|\bfor\s+the\s+purposes?\s+of\s+this\s+request\b|\bBy\s+['‘\"“][^'’\"”]{1,40}['’\"”]\s+I\s+mean\b",
+    re.IGNORECASE,
+)
+_FORMAT_LEAD = re.compile(
+    r"\b(?:dataset|data\s+set|spreadsheet|table|file|response|answer|information)\s+(?:would|should|will|to)\s+(?:have|contain|include|use|show)"
+    r"\b[^.?\n]{0,40}\b(?:columns?|fields?|headings?|headers?|format)\s*:\s*$",
+    re.IGNORECASE,
+)
+#: "Please provide the following fields:" asks for the fields; a dataset that "would have the following columns" lays
+#: out the answer.
+_FIELDS_ASKED = re.compile(r"^\W{0,3}(?:please|could\s+you|can\s+you|I\s+would\s+like)\b", re.IGNORECASE)
+_LEADING_DATES = re.compile(r"^(?:\s{0,2}\d{1,2}\s+[A-Za-z]{3,9},?\s+(?:19|20)\d{2})+\s{0,2}")
+_FOR_EACH = re.compile(r"^\W{0,3}(?:for\s+(?:each|every|all)\b|in\s+each\s+case\b)", re.IGNORECASE)
+#: "I am writing to request all the information to which I am entitled": the opening names what is wanted.
+_OBJECT_REQUEST = re.compile(
+    r"\bI\s+am\s+writing\s+to\s+(?:request|ask\s+for)\s+(?:all|any|a\s+copy|copies|every|details|the\s+(?!following|below))",
+    re.IGNORECASE,
+)
+_FOLLOWING = re.compile(r"\bthe\s+(?:following|below)\b|\bas\s+follows\b|:\s*$", re.IGNORECASE)
+#: "[Give a description of how you came into contact with the organisation]": a template's placeholder.
+_PLACEHOLDER = re.compile(r"^\s*\[[^\]]{3,300}\]\s*$")
 _BOILERPLATE_ONLY = re.compile(
     r"^\W{0,3}(?:I\s+am\s+writing|This\s+is\s+a)[^.?]{0,160}(?:Act(?:\s+2000)?|request)\.?$", re.IGNORECASE
 )
@@ -639,6 +819,7 @@ class QuestionSplit:
     notes: tuple[str, ...]
     numbering_inferred: bool
     used_preamble: bool
+    note_spans: tuple[tuple[int, int], ...] = ()
 
 
 def split_questions(text: str, region: Region, source: Source, strip_quote: bool = False) -> QuestionSplit:
@@ -657,7 +838,19 @@ def split_questions(text: str, region: Region, source: Source, strip_quote: bool
         notes=tuple(builder.notes),
         numbering_inferred=any(node.inferred for node in builder.roots),
         used_preamble=used_preamble,
+        note_spans=tuple(builder.note_segments),
     )
+
+
+def _renumber_ones(blocks: list[_Block]) -> None:
+    """ "1. ... / 1. ... / 1. ...": a list a web page renumbered, every item "1."; the items are 1, 2, 3 in order."""
+    digits = [block for block in blocks if block.marker is not None and block.marker.kind == "digit"]
+    if len(digits) < 3 or any(block.marker is None or block.marker.value != "1" for block in digits):
+        return
+    for number, block in enumerate(digits, start=1):
+        marker = block.marker
+        assert marker is not None
+        block.marker = _Marker(marker.kind, str(number), marker.label)
 
 
 class _TreeBuilder:
@@ -671,10 +864,15 @@ class _TreeBuilder:
         self.preamble: list[str] = []
         self.preamble_blocks: list[_Block] = []
         self.notes: list[str] = []
+        #: Where the notes are in the text: definitions, examples and format sentences do not name the subject.
+        self.note_segments: list[tuple[int, int]] = []
         self.pending_context: str | None = None
         self.pending_section: str | None = None
         #: True after a lead-in that introduces examples ("This might include:"): its bullets are notes.
         self.examples = False
+        #: True after "the dataset would have the following columns:": the next paragraph lays out the answer.
+        self.format_next = False
+        _renumber_ones(blocks)
         first_digit = next((b.marker for b in blocks if b.marker is not None and b.marker.kind == "digit"), None)
         self.primary_punctuation = first_digit.label[-1:] if first_digit and first_digit.label else ""
         #: Paragraphs ending in ":" with a list straight after them.
@@ -708,10 +906,34 @@ class _TreeBuilder:
                     if len(text) <= 60 and "?" not in text:
                         block.marker, block.heading = None, True
             return ("decimal", "1")
+        if self._digits_are_sub_lists():
+            return None
         for block in self.blocks:
             if block.marker is not None and block.marker.kind in ("qword", "digit"):
                 return (block.marker.kind,)
         return None
+
+    def _digits_are_sub_lists(self) -> bool:
+        """ "How many ... has the council: / 1. Approved / 2. Refused" between questions written one a line: each
+        numbered list restarts at 1 under a lead-in, so the numbers are the lead-ins' parts, not the questions."""
+        runs = 0
+        questions = 0
+        for index, block in enumerate(self.blocks):
+            marker = block.marker
+            if marker is None:
+                if block.text(self.text).rstrip().endswith("?"):
+                    questions += 1
+                continue
+            if marker.kind != "digit":
+                return False
+            previous = self.blocks[index - 1] if index else None
+            if previous is not None and previous.marker is not None and previous.marker.kind == "digit":
+                continue
+            lead = previous.text(self.text).rstrip() if previous is not None and previous.marker is None else ""
+            if marker.value != "1" or not lead.endswith(":") or not _QUESTION_SIGNAL.search(lead):
+                return False
+            runs += 1
+        return runs >= 1 and questions >= 2
 
     # -- styles
 
@@ -772,10 +994,19 @@ class _TreeBuilder:
         if marker.kind == "bullet" and not self.examples and self.stack:
             self.examples = bool(_EXAMPLES.search(_segments_text(self.text, self.stack[-1][1].segments)))
         if marker.kind == "bullet" and self.examples:
-            self.notes.append(block.text(self.text))
+            self._note(block)
             return
         self.examples = False
         style = self._style(marker)
+        if (
+            style == self.primary
+            and self.roots
+            and marker.value == self.roots[-1].number
+            and not block.text(self.text)
+        ):
+            # "2. a. ... / 2. b. ... / 2. c. ...": the number is repeated on each part; the parts stay under one 2.
+            self.stack = [(style, self.roots[-1])]
+            return
         node = self._node(block, style)
         if self.primary is not None:
             if style == self.primary:
@@ -834,17 +1065,27 @@ class _TreeBuilder:
         text = block.text(self.text)
         if not text:
             return
+        if self.format_next:
+            self.format_next = False
+            self._note(block, text)  # the columns or layout the answer should take
+            return
+        if _FORMAT_LEAD.search(text) and not _FIELDS_ASKED.search(text):
+            # "That means the final dataset would have the following columns:": the shape of the answer follows.
+            self._note(block, text)
+            self.format_next = following is not None and following.marker is None
+            self.examples = following is not None and following.marker is not None
+            return
         self.examples = False
         if _EXAMPLES.search(text) and following is not None and following.marker is not None:
             if following.marker.kind == "bullet":
                 self.examples = True
-                self.notes.append(text)
+                self._note(block, text)
                 return
         if block.heading or self._is_heading(block, text, following):
             self.pending_section = text.lstrip("-–— ").strip()
             return
         if (text.startswith("*") and not text.startswith("* ")) or _FOOTNOTE_MARK.match(text):
-            self.notes.append(text)
+            self._note(block, text)
             return
         if self._missing_first_item(block, following):
             return
@@ -854,6 +1095,9 @@ class _TreeBuilder:
             self._paragraph_unnumbered(block, text, self._list_follows(index))
 
     def _paragraph_numbered(self, block: _Block, text: str, following: _Block | None, index: int) -> None:
+        if _only_delivery(text) or _PLACEHOLDER.match(text):
+            self._note(block, text)
+            return
         if not self.roots:
             self._to_preamble(block)
             return
@@ -874,7 +1118,7 @@ class _TreeBuilder:
             self.pending_context = text
             return
         if _EXPLANATORY.match(text):
-            self.notes.append(text)
+            self._note(block, text)
             return
         if not block.blank_before or text[0].islower():
             current.segments.extend(block.segments)
@@ -886,15 +1130,29 @@ class _TreeBuilder:
             # an unlabelled ask after the numbered ones ("Please also provide a breakdown by ...")
             self._inferred_root(block, parent_of_list=False, confidence=0.5)
         else:
-            self.notes.append(text)
+            self._note(block, text)
 
     def _paragraph_unnumbered(self, block: _Block, text: str, list_follows: bool) -> None:
+        if _only_delivery(text) or _PLACEHOLDER.match(text) or _CHASER.match(text) or _DEFINITION.search(
+            _SENTENCE_BREAK.split(text, 1)[0]
+        ):
+            self._note(block, text)
+            return
+        if self.roots and list_follows and _FOR_EACH.match(text) and self.roots[-1].inferred and not self.roots[-1].children:
+            # "Please provide details of each incident ... / For each incident, please provide: a. b. c.": the list
+            # breaks down the question before it.
+            self.pending_context = text
+            self.stack = [(("para",), self.roots[-1])]
+            return
         if list_follows and self.lead_ins >= 2 and text.rstrip().endswith((":", ":-")) and not _EXAMPLES.search(text):
             # "For 2018-2021 please provide: a. ... / For 2016-2021 please provide: a. b. c.": each lead-in is a
             # question of its own, its list the parts.
             self._inferred_root(block, parent_of_list=True, confidence=0.5)
             return
-        if _PREAMBLE.search(text) and "?" not in text:
+        core = _LEADING_DATES.sub("", text)  # a flattened table row starts with its date cells
+        if _PREAMBLE.search(core) and "?" not in text and not (
+            _OBJECT_REQUEST.search(text) and not list_follows and not _FOLLOWING.search(text)
+        ):
             if self.roots and list_follows:
                 self._inferred_root(block, parent_of_list=True, confidence=0.5)
             else:
@@ -903,19 +1161,29 @@ class _TreeBuilder:
         if _EXPLANATORY.match(text) and (
             not _CONDITIONAL_ASK.search(text) or text.rstrip().endswith(":") or _ADVICE.search(text)
         ):
-            self.notes.append(text)
+            self._note(block, text)
             return
         if self.roots and (text[0].islower() or _CONTINUATION.match(text)):
             target = (
                 self.roots[-1] if text[0].islower() else (self.stack[-1][1] if self.stack else self.roots[-1])
             )
             target.segments.extend(block.segments)
+            if list_follows and text.rstrip().endswith((":", ":-")):
+                self.stack = [(("para",), target)]  # "... for each request, please list:" and its list
             return
-        if not _QUESTION_SIGNAL.search(text) and not _CONDITIONAL_ASK.search(text):
+        if _narrative(text):
+            # "TPS formally provided parking management ... These claims refer to incidents ...": sentences that tell
+            # the background and ask nothing.
+            if self.roots:
+                self._note(block, text)
+            else:
+                self._to_preamble(block)
+            return
+        if not _QUESTION_SIGNAL.search(text) and not _CONDITIONAL_ASK.search(text) and not _OBJECT_REQUEST.search(text):
             if list_follows and text.rstrip().endswith((":", ":-")):
                 self._inferred_root(block, parent_of_list=True, confidence=0.5)
             elif self.roots:
-                self.notes.append(text)
+                self._note(block, text)
             else:
                 self._to_preamble(block)
             return
@@ -930,6 +1198,10 @@ class _TreeBuilder:
                 self.pending_context = self.pending_section = None
             self._add_root(node)
         self.stack = [(("para",), self.roots[-1])] if parent_of_list else []
+
+    def _note(self, block: _Block, text: str | None = None) -> None:
+        self.notes.append(block.text(self.text) if text is None else text)
+        self.note_segments.extend(block.segments)
 
     def _to_preamble(self, block: _Block) -> None:
         text = block.text(self.text)
@@ -1053,9 +1325,17 @@ def _roman(number: int) -> str:
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.?!])[\"”’')]?\s+(?=[A-Z“\"'‘(])")
 _ASK_SENTENCE = re.compile(
-    r"^\W{0,3}(?:please|can\s+(?:you|this|these|the)|could\s+(?:you|this|these|the)|would\s+you|how\s+(?:many|much|often|long)"
-    r"|what|which|where|when|who|whether|do\s+you|does|did|is\s+there|are\s+there|has|have|figures|the\s+number"
-    r"|I\s+would\s+(?:also\s+)?like|I\s+(?:also\s+)?(?:request|want|need)|also,?\s+please|in\s+addition)\b",
+    # "If so, can I ask ...", "If such requirements exist, please share ...": an ask behind a condition.
+    r"^\W{0,3}(?:if\s+(?:so|not|yes|no|such\s[^,.?]{1,60}|this\s+is\s+the\s+case|there\s+are\s+any)\s*,\s*)?"
+    # "Additionally, could you ...", "Specifically, under the FOI legislation, I request ...", "Lastly, ..."
+    r"(?:(?:specifically|additionally|also|lastly|finally|secondly|thirdly|furthermore|moreover|further|firstly|next)\s*,\s*"
+    r"(?:under\s+the\s+[\w ]{1,40}?,\s*)?)?"
+    r"(?:please|can\s+(?:you|this|these|the|I)|could\s+(?:you|this|these|the|I)|would\s+you|how\s+(?:many|much|often|long)"
+    r"|what|which|where|when|who|whether|do\s+(?:you|the|any|your|they)|does|did|is\s+there|are\s+there|has|have|figures|the\s+number"
+    r"|(?:is|was)\s+(?:it|this|that|there)|(?:are|were)\s+(?:they|these|those|there|any)|will|should"
+    r"|(?:to|in|for|from|under|by)\s+(?:which|whom|what)"
+    r"|I(?:\s+would|'d|’d)\s+(?:also\s+)?like|I\s+(?:also\s+)?(?:request|want|need)|also,?\s+please|in\s+addition"
+    r"|I\s+(?:would\s+be|am)\s+(?:also\s+)?interested)\b",
     re.IGNORECASE,
 )
 
@@ -1072,6 +1352,8 @@ def _asks_in(text: str, segments: list[tuple[int, int]]) -> list[list[tuple[int,
             sentences.append([])
             position = match.end()
         sentences[-1].append((position, end))
+        if text[start:end].rstrip().rstrip("\"”’')").endswith(("?", ".", "!")):
+            sentences.append([])  # a line that ends a sentence: the next line starts another
     sentences = [s for s in sentences if _segments_text(text, s)]
     if len(sentences) < 2:
         return []
@@ -1097,7 +1379,49 @@ _FORMAT_SENTENCE = re.compile(
 )
 
 
+#: How or when to send the answer, or a request to acknowledge or to be contacted: not a question.
+_DELIVERY = re.compile(
+    r"\b(?:acknowledge\s+(?:that\s+you\s+have\s+received|receipt)|confirm\s+receipt"
+    r"|(?:receive|send|provide|supply|return|input|enter)\s+(?:me\s+|us\s+)?(?:with\s+)?(?:this|the|these|your|all\s+the)?\s*"
+    r"(?:information|answers?|responses?|reply|data|figures)\s+(?:to\s+(?:me|us)\s+)?"
+    r"(?:to\s+all\s+of\s+the\s+above\s+questions\s+)?"
+    r"(?:by|via|in|into|through|within|as|on)\s+(?:e-?mail|electronic|post|downloading|filling|completing|the\s+attached"
+    r"|this\s+(?:read-only\s+)?\w*sheet|a\s+(?:spreadsheet|csv|excel)|\d{1,2}\s+working\s+days)"
+    r"|send\s+the\s+information\s+to\b|contact\s+me\s+(?:with|if|on|at)\b"
+    r"|(?:request|this)\s+(?:could|can|would|will)\s+be\s+(?:finalised|dealt\s+with|answered|processed)\s+(?:at\s+the\s+earliest|as\s+soon|promptly|quickly))",
+    re.IGNORECASE,
+)
+
+
+def _only_delivery(text: str) -> bool:
+    """Every sentence of a paragraph is about delivery, format or contact ("Please could I receive this by email
+    within 20 working days. Please send it to the email above.")."""
+    sentences = [piece for piece in _SENTENCE_BREAK.split(text) if piece.strip()]
+    return bool(sentences) and all(
+        _DELIVERY.search(sentence) or _FORMAT_SENTENCE.match(sentence) for sentence in sentences
+    )
+
+
+def _narrative(text: str) -> bool:
+    """Two or more sentences, none of them asking (no question mark, no ask, no polite condition)."""
+    if "?" in text or _CONDITIONAL_ASK.search(text) or _OBJECT_REQUEST.search(text):
+        return False
+    sentences = [piece for piece in _SENTENCE_BREAK.split(text) if piece.strip()]
+    return len(sentences) >= 2 and not any(
+        _ASK_SENTENCE.match(sentence) or _QUESTION_VERB.search(sentence) for sentence in sentences
+    )
+
+
+#: Words that ask inside a sentence ("I would like the figures", "Can this be broken down"), beyond its opening.
+_QUESTION_VERB = re.compile(
+    r"\b(?:please|could\s+you|can\s+you|would\s+you|I\s+(?:would|'d|’d)\s+like|I\s+(?:wish|want|need)\s+to|I\s+(?:[a-z]+\s+)?request"
+    r"|request(?:ing)?\s+(?:details|copies|a\s+copy|information|all|any)"
+    r"|provide|supply|send\s+me|disclose|break\s*down|broken\s+down|hoffwn|gofyn)\b",
+    re.IGNORECASE,
+)
+
+
 def _is_ask_sentence(sentence: str) -> bool:
-    if _FORMAT_SENTENCE.match(sentence) or _ADVICE.search(sentence):
+    if _FORMAT_SENTENCE.match(sentence) or _ADVICE.search(sentence) or _DELIVERY.search(sentence):
         return False
     return bool(_ASK_SENTENCE.match(sentence))

@@ -8,23 +8,33 @@ from functools import lru_cache
 
 from commands.rules.intake.model import DEFAULT_OWN_PREFIXES, Reference, Source, Span
 
-_REF_VALUE = r"(?P<ref>[A-Z0-9](?:[A-Z0-9]|[./_-](?=[A-Z0-9])|[ \t][/-][ \t](?=\d)|(?<=[A-Z])[ \t](?=\d)){1,40})"
+_REF_VALUE = (
+    r"(?P<ref>[A-Z0-9](?:[A-Z0-9]|[./_-](?=[A-Z0-9])|[ \t][/-][ \t](?=\d)|(?<=[A-Z])[ \t](?=\d)"
+    # "FOI 19 1413": groups of digits a space apart, when more digits follow.
+    r"|(?<=\d)[ \t](?=\d{3,}(?![ \t]*(?:[A-Za-z]|\d)))){1,40})"
+)
 _LABELLED_REF = re.compile(
     r"\b(?=[oyrfeccpmtOYRFECPMT])(?P<label>(?:Our|Your|My)\s+Ref(?:erence)?(?:\s+(?:No\.?|Number))?|Ref(?:erence)?\s+(?:No\.?|Number)"
     r"|Ref(?:erence)?(?=[ \t]{0,12}:)|(?:Request|Tracking|Reference)[ \t]{0,2}\#|reference\s+number"
     r"|(?:Request|FOI|Enquiry|Case)\s+(?:No\.?|Number|Ref(?:erence)?(?:\s+(?:No\.?|Number))?)"
     r"|Cyfeirnod(?:\s+Rhyddid\s+Gwybodaeth)?"
     r"|(?:previous|earlier|original|prior|my)\s+(?:FOI\s+|freedom\s+of\s+information\s+)?request(?:\s+(?:ref(?:erence)?|no\.?|number))?)"
-    r"(?P<colon>[ \t]{0,3}[:.#]?)(?:[ \t]{0,3}|[ \t]*\n[ \t]*(?:\n[ \t]*)?)" + _REF_VALUE,
+    r"(?P<colon>[ \t]{0,3}[:.#]?)(?:[ \t]{0,16}|[ \t]*\n[ \t]*(?:\n[ \t]*)?)" + _REF_VALUE,
     re.IGNORECASE,
 )
 _REF_SEPARATOR = re.compile(r"[ \t]*([/-])[ \t]*")
-_TITLE_REF = re.compile(r"\((?P<ref>\d{2,7}[A-Z]?[/_]\d{2,4})\)")
+_TITLE_REF = re.compile(
+    r"\((?P<ref>\d{2,7}[A-Z]?[/_]\d{2,4}|[A-Z]{2,6}-\d{5,12})\)"
+)
+#: "(2022/23)", "(2016/2017)": a financial year in brackets, not a reference.
+_YEAR_PAIR = re.compile(r"^(?:19|20)(\d{2})/(?:(?:19|20)?(\d{2}))$")
 #: A disclosure-log heading ending in its number ("Crimes - 031/13"), or a request number on its own line
 #: under the title ("Request 101001380770").
 _HEADING_REF = re.compile(
     r"\A\s{0,4}[^\n]{3,80}?[ \t][-–][ \t](?P<ref>\d{2,7}[A-Z]?/\d{2,4})[ \t]*$"
-    r"|^[ \t]*Request[ \t]+(?P<num>\d{6,15})[ \t]*$",
+    r"|^[ \t]*(?:Request|Response)[ \t]+(?P<num>[A-Z]?\d{6,15})[ \t]*$"
+    # A disclosure-log entry's number alone on its first line ("044-2023").
+    r"|\A\s{0,4}(?P<top>\d{2,4}-(?:19|20)\d{2})[ \t]*$",
     re.MULTILINE,
 )
 
@@ -35,7 +45,7 @@ def _prefixed_ref_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
     names = "|".join(re.escape(prefix) for prefix in sorted(prefixes, key=len, reverse=True))
     return re.compile(
         rf"(?<![A-Za-z0-9])(?P<ref>(?:\d{{1,3}}\.)?(?:{names})(?:[ \t./_-]{{0,2}}\d{{1,8}}(?:[./_-]\d{{1,8}}){{1,3}}"
-        rf"|[ \t./_-]{{0,2}}\d{{5,10}}|\.\d{{2}}\.\d{{3,8}}))(?![A-Za-z0-9])"
+        rf"|[ \t./_-]{{0,2}}\d{{5,12}}|\.\d{{2}}\.\d{{3,8}}|/\d{{3,12}}))(?![A-Za-z0-9])"
     )
 
 
@@ -75,10 +85,23 @@ def find_references(
         else:
             add(value, match.start("ref"), match.end("ref"), False, "other", 0.5)
     for match in _TITLE_REF.finditer(text):
+        pair = _YEAR_PAIR.match(match.group("ref"))
+        if pair and int(pair.group(2)) == (int(pair.group(1)) + 1) % 100:
+            continue
         add(match.group("ref"), match.start("ref"), match.end("ref"), False, "other", 0.5)
     for match in _HEADING_REF.finditer(text[:5_000]):
-        group = "ref" if match.group("ref") else "num"
+        group = next(name for name in ("ref", "num", "top") if match.group(name))
         add(match.group(group), match.start(group), match.end(group), True, "own", 0.7)
+    # "FOI 00127" inside "SPE 854/FOI 00127/JS/LD": a reference read inside a longer one is that one.
+    for key, ref in list(found.items()):
+        if any(
+            other is not ref
+            and other.span.start <= ref.span.start
+            and ref.span.end <= other.span.end
+            and (other.span.end - other.span.start) > (ref.span.end - ref.span.start)
+            for other in found.values()
+        ):
+            found.pop(key, None)
     # "FOI 782/17" inside "DC/FOI 782/17" is the same reference read twice: keep the whole one.
     squeezed = {key: re.sub(r"\s", "", key) for key in found}
     for key, short in squeezed.items():

@@ -83,15 +83,24 @@ def requester_from_signature(text: str, region: Region, source: Source) -> Reque
     else:
         return None
     following = _following_lines(text, lines_from, limit=8)
-    # "thanks / Yours faithfully, / Name": a second sign-off under the first is not the name.
-    while following and SIGN_OFF.match(following[0][2]) and len(following) > 1:
-        following = following[1:]
-        if not rest:
-            lines_from = following[0][0]
+    # "thanks / Yours faithfully, / Name": a second sign-off under the first is not the name; the name is read
+    # under the last one, across the blank line a letter leaves there.
+    hops = 0
+    while following and SIGN_OFF.match(following[0][2]) and hops < 3 and not rest:
+        hops += 1
+        inner = SIGN_OFF.match(following[0][2])
+        inner_rest = inner.group("rest").strip() if inner else ""
+        if inner_rest and clean_name(inner_rest):
+            rest, name = inner_rest, clean_name(inner_rest)
+            lines_from = following[0][1]
+            following = _following_lines(text, lines_from, limit=8)
+            break
+        lines_from = following[0][1]
+        following = _following_lines(text, lines_from, limit=8)
     name_span: tuple[int, int] | None = region.name_line if origin == "signature" else None
     if name is None and following and not rest:
         candidate_start, candidate_end, candidate = following[0]
-        name = clean_name(candidate)
+        name = clean_name(candidate) or _alias_name(candidate)
         if name:
             following = following[1:]
             name_span = (candidate_start, candidate_end)
@@ -108,6 +117,36 @@ def requester_from_signature(text: str, region: Region, source: Source) -> Reque
         return None
     span = Span(*(name_span or region.sign_off or (lines_from, lines_from)), source)
     return Requester(name, email, address, confidence, span, origin)
+
+
+_ALIAS = re.compile(r"^(?P<alias>[^()\n]{1,60}?)\s*\((?P<name>[^()\n]{3,60})\)\s*$")
+
+
+def _alias_name(line: str) -> str | None:
+    """ "Res ipsa Loquitor (Colin Harwood)": a site pseudonym with the person's name in brackets."""
+    match = _ALIAS.match(line.strip())
+    return clean_name(match.group("name")) if match else None
+
+
+_NAME_WORDS = r"[A-Z][A-Za-z'’\-]{1,30}(?:\s[A-Z][A-Za-z'’\-]{1,30}){1,3}"
+_MY_NAME_IS = re.compile(r"\bMy\s+name\s+is\s+(?P<name>" + _NAME_WORDS + r")\b")
+_NARRATED = re.compile(
+    r"(?:^|[.,;:]\s+|\b(?:On|In)\s[^,.\n]{3,40},\s+)(?P<name>(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s[A-Z][A-Za-z'’\-]{1,30}"
+    r"(?:\s[A-Z][A-Za-z'’\-]{1,30}){0,2})\s+(?:made|submitted|sent)\s+(?:a|an|the|this|his|her|their)\s+(?:[\w-]+\s+){0,3}?request\b",
+    re.MULTILINE,
+)
+
+
+def requester_from_prose(text: str, source: Source) -> Requester | None:
+    """A name the text states in words: "My name is Jo Bloggs and ...", or a decision's "On 12 March 2016, Mr X
+    made a request for information to ..."."""
+    for pattern, origin in ((_MY_NAME_IS, "introduction"), (_NARRATED, "narrative")):
+        match = pattern.search(text)
+        if match:
+            name = clean_name(match.group("name"))
+            if name:
+                return Requester(name, None, None, 0.6, Span(match.start("name"), match.end("name"), source), origin)
+    return None
 
 
 def _following_lines(text: str, position: int, limit: int) -> list[tuple[int, int, str]]:

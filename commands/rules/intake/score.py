@@ -44,13 +44,14 @@ _ASK = _rx(
     r"|\bcop(?:y|ies)\s+of\b|\bhow\s+(?:many|much|often|long)\b|\b(?:the|total)\s+(?:number|amount|cost|value)\s+of\b"
     r"|\bwhat\s+(?:is|was|were|are|criteria|type)\b|\bwhether\b|\bbreak(?:\s*down|\s+this\s+down)\b"
     r"|\bif\s+you\s+could\s+(?:please\s+)?(?:give|provide|send|tell|supply|confirm)\b|\bgive\s+me\s+(?:the\s+)?figures\b"
-    r"|^\W{0,3}(?:do|does|did|are|is|has|have)\s+(?:you|the|your|there|any)\b[^?\n]{5,200}\?"
+    r"|^\W{0,3}(?:\d{1,2}[.)][ \t]{1,3})?(?:do|does|did|are|is|has|have)\s+(?:you|the|your|there|any|it|this|that)\b[^?\n]{5,200}\?"
+    r"|\b(?:when|which|who|where)\s+(?:was|were|is|are|did|does|do|has|have|will)\b[^?\n]{5,200}\?"
     r"|\bhoffwn\b|\bfaint\s+o\b|\bnifer\b"
 )
 _QUOTED_REQUEST = _rx(
     r"\byou\s+asked\b|\byour\s+request\b|\brequested\s+(?:the\s+)?following\b|\bin\s+the\s+following\s+terms\b"
     r"|\bmade\s+(?:the\s+following|this|a)\s+(?:[\w-]+\s+)?request\b|^[ \t]*Request(?:\s+\d{1,3}|\s+\w?\d[\w/_-]*)?[ \t]*:?[ \t]*$"
-    r"|\bwe\s+received\s+a\s+request\b|\bseek\s+access\s+to\b"
+    r"|\b(?:we|I)\s+(?:have\s+)?(?:a\s+)?received\s+a\s+request\b|\bseek\s+access\s+to\b"
 )
 _LETTER = _rx(
     r"^[ \t]*(?:Dear\s+(?:Sir|Madam|FOI|Freedom|Information|[A-Z][\w&]*(?:\s+[A-Z][\w&]*){0,5}\s+(?:Police|Constabulary|Council|Trust|University|Service|Team|Office|Board)\b)"

@@ -80,7 +80,11 @@ def _header_block(matches: list[re.Match[str]]) -> list[HeaderBlock]:
             match.group("key").lower(), (match.group("value").strip(), match.start("value"), match.end())
         )
     keys = set(fields)
-    if ("from" in keys and keys & {"sent", "date", "received"}) or (len(keys) >= 3 and "subject" in keys):
+    # "To: ... / Subject: ..." alone is an email pasted with its sender left out (a disclosure log removes it).
+    if ("from" in keys and keys & {"sent", "date", "received"}) or (len(keys) >= 3 and "subject" in keys) or keys == {
+        "to",
+        "subject",
+    }:
         return [HeaderBlock(matches[0].start(), matches[-1].end(), fields)]
     return []
 
