@@ -924,8 +924,6 @@ def sent_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply
             sent_on = parse_date(word, what="date sent", today=today, usage=SENT_USAGE)
         else:
             raise CommandError(f"`{word}` is not a date (YYYY-MM-DD) or a version (v2).", usage=SENT_USAGE)
-    if not ctx.is_team_member(inv.user):
-        raise CommandError("Only members of the information-rights team can mark letters as sent.", usage=SENT_USAGE)
     return mark_sent(ctx, reference, version=version, user=inv.user, now=inv.now, sent_on=sent_on, today=today)
 
 

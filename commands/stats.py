@@ -81,9 +81,6 @@ def _split_target(words: list[str]) -> tuple[list[str], bool, str | None, str | 
 @command("stats", usage=USAGE, summary="Run a canned statistics query; results, CSV and chart go to the case thread",
          example="/foi stats outcome-by-offence outcome=21 from=2016-01-01 to=2018-01-31 group=indecent-images", what="run statistics")
 def stats_command(ctx: CommandContext, inv: Invocation, args: list[str]) -> Reply:
-    if not ctx.is_team_member(inv.user):
-        return Reply.error("Sorry — statistics are only available to the information-rights team. "
-                           "Ask a team member to run the query for you.")
     cat = catalogue(ctx)
     if not args:
         return _listing(cat)

@@ -231,8 +231,8 @@ class Deliverer:
             self._failed(item, str(exc), unknown=True)
             return
         except (urllib.error.URLError, TimeoutError, ConnectionError, http.client.HTTPException, OSError) as exc:
-            self._failed(item, f"connection: {type(getattr(exc, 'reason', exc)).__name__}",
-                         unknown=not _refused_connection(exc))
+            sent = not _refused_connection(exc)  # a refused connection never carried the request
+            self._failed(item, f"connection: {type(getattr(exc, 'reason', exc)).__name__}", unknown=sent, settle=sent)
             return
         except Exception as exc:  # noqa: BLE001 - a bug in rendering one row must not stop delivery
             log.exception("outbox row %s (%s) could not be prepared (%s)", item.id, item.kind, type(exc).__name__)

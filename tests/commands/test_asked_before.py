@@ -82,7 +82,7 @@ def test_foi_search_command_with_filters_and_team_only(dbctx: CommandContext) ->
     assert run(dbctx, "search taser from:2024-05-01 to:2024-01-01", now=NOW).is_error
     dbctx.is_team_member = lambda user: user != "U_OUTSIDER"
     refused = run(dbctx, "search taser", user="U_OUTSIDER", now=NOW)
-    assert refused.is_error and "only available to the information-rights team" in refused.text
+    assert refused.is_error and "Only the information-rights team can" in refused.text
 
 
 def test_show_lists_similar_earlier_cases_with_reuse_buttons(dbctx: CommandContext) -> None:

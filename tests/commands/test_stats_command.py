@@ -71,7 +71,7 @@ def test_listing_and_help(ctx, demo) -> None:
 def test_only_the_team_may_run_statistics(ctx, demo) -> None:
     ctx.is_team_member = lambda user: user == "U_TEAM"
     refused = run(ctx, SEED_Q, user="U_OUTSIDER", now=NOW)
-    assert refused.is_error and "only available to the information-rights team" in refused.text
+    assert refused.is_error and "Only the information-rights team can" in refused.text
     assert not run(ctx, SEED_Q, user="U_TEAM", now=NOW).is_error
 
 

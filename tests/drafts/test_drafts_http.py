@@ -164,7 +164,8 @@ def test_the_draft_thread_from_first_version_to_sent(bot) -> None:
 
     # -- approval: refused for a non-approver and for an old version, then approved -------------------------
     click(bot, "draft_approve", f"{REF} v3", user=OUTSIDER, message=v3, key="outsider")
-    refused = bot.standin.wait_for("response_url", where=lambda c: "Only approvers" in c.args.get("text", ""))[0]
+    refused = bot.standin.wait_for("response_url", where=lambda c: "Only the information-rights team can approve"
+                                   in c.args.get("text", ""))[0]
     assert refused.args["response_type"] == "ephemeral"
     click(bot, "draft_approve", f"{REF} v1", user=APPROVER, message=v1, key="stale")
     bot.standin.wait_for("response_url", where=lambda c: "has been replaced by v3" in c.args.get("text", ""))

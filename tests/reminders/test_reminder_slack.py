@@ -51,6 +51,7 @@ def slack_settings(reminder_env: Path, monkeypatch: pytest.MonkeyPatch, standin:
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test-token")
     monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
     monkeypatch.setenv("SLACK_API_URL", standin.api_url)
+    monkeypatch.setenv("FOI_TEAM_USERS", ALICE)  # the buttons are for the team
     return load_settings()
 
 

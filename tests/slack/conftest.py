@@ -24,6 +24,10 @@ from tests.support.slack_standin import SlackStandIn
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TEAM_CHANNEL = "C_TEAM"
+#: The information-rights team in these tests (FOI_TEAM_USERS): the named officers and the numbered users the
+#: load tests send as. U_DAVE and U_EVE are not in it: they are the outsiders.
+TEAM = ["U_ALICE", "U_BOB", "U_CAROL", "U_REQ", "U_BOSS"] + [f"U_{n}" for n in range(60)] + \
+    [f"U_S{n}" for n in range(10)] + [f"U_Q{n}" for n in range(30)]
 
 
 @dataclass
@@ -48,6 +52,7 @@ def slack_env(clean_env: Path, monkeypatch: pytest.MonkeyPatch, standin: SlackSt
     monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
     monkeypatch.setenv("SLACK_API_URL", standin.api_url)
     monkeypatch.setenv("FOI_TEAM_CHANNEL", TEAM_CHANNEL)
+    monkeypatch.setenv("FOI_TEAM_USERS", ",".join(TEAM))
     monkeypatch.setenv("FOI_OUTBOX_BACKOFF", "0.05")
     return clean_env
 

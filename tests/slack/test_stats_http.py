@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import pytest
 
 from storage.analytics.demo import load_demo
 from storage.analytics.store import open_store
@@ -10,12 +13,19 @@ from storage.analytics.store import open_store
 SEED_Q = "stats outcome-by-offence outcome=21 from=2016-01-01 to=2018-01-31 group=indecent-images"
 
 
+@pytest.fixture
+def slack_env(slack_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Here the team is the team channel's members (no FOI_TEAM_USERS), as a force without a list has it."""
+    monkeypatch.delenv("FOI_TEAM_USERS")
+    return slack_env
+
+
 def test_only_members_of_the_team_channel_may_run_statistics(bot) -> None:
     bot.standin.channel_members["C_TEAM"] = ["U_ALICE"]
     bot.sender.command(SEED_Q, user="U_OUTSIDER")
     [refusal] = bot.standin.wait_for("response_url")
     assert refusal.args["response_type"] == "ephemeral"
-    assert "only available to the information-rights team" in refusal.args["text"]
+    assert "Only the information-rights team can" in refusal.args["text"]
     assert bot.standin.calls_to("conversations.members")[0].args["channel"] == "C_TEAM"
 
 
