@@ -135,7 +135,7 @@ def policy_from_settings(settings: Settings) -> ReminderPolicy:
         escalate_after=settings.reminder_escalate_after,
         clarification_stale_after=settings.clarification_stale_after,
         team_channel=settings.team_channel,
-        lead=settings.lead_user,
+        lead=settings.lead_user or (settings.leads[0] if settings.leads else None),
         auto_close=settings.auto_close_after_review_window,
     )
 

@@ -45,7 +45,7 @@ from commands.base import CommandContext
 from commands.case_views import case_view
 from storage import outbox
 from storage.db import is_unavailable, session_scope
-from storage.models import Case, IntakeProposal, OutboxItem, utcnow
+from storage.models import Case, Draft, IntakeProposal, OutboxItem, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -462,8 +462,6 @@ class Deliverer:
 
     def _message_of(self, target: dict[str, Any]) -> tuple[str, str, str | None]:
         """(channel, ts, thread ts) of the message a target names: a draft letter or its approval message."""
-        from storage.models import Draft
-
         with session_scope(self.ctx.engine) as session:
             draft_id = target.get("draft") or target.get("draft_approval")
             draft = session.get(Draft, draft_id) if draft_id else None
@@ -575,29 +573,18 @@ def _record_case_home(session: Session, case_id: int, result: dict[str, Any]) ->
                  details={"channel": result["channel"], "ts": result["ts"]})
 
 
-@outbox.records("draft_message")
-def _record_draft_message(session: Session, draft_id: int, result: dict[str, Any]) -> None:
-    from storage.models import Draft
+def _remember_ts(model: type, column: str) -> Any:
+    """A recorder that keeps where a message landed on the row it belongs to (the first landing wins)."""
 
-    draft = session.get(Draft, draft_id)
-    if draft is not None and not draft.message_ts and result.get("ts"):
-        draft.message_ts = result["ts"]
-        session.add(draft)
+    def record(session: Session, row_id: int, result: dict[str, Any]) -> None:
+        row = session.get(model, row_id)
+        if row is not None and not getattr(row, column) and result.get("ts"):
+            setattr(row, column, result["ts"])
+            session.add(row)
 
-
-@outbox.records("draft_approval")
-def _record_draft_approval(session: Session, draft_id: int, result: dict[str, Any]) -> None:
-    from storage.models import Draft
-
-    draft = session.get(Draft, draft_id)
-    if draft is not None and not draft.approval_ts and result.get("ts"):
-        draft.approval_ts = result["ts"]
-        session.add(draft)
+    return record
 
 
-@outbox.records("proposal_reply")
-def _record_proposal_reply(session: Session, proposal_id: int, result: dict[str, Any]) -> None:
-    row = session.get(IntakeProposal, proposal_id)
-    if row is not None and not row.reply_ts and result.get("ts"):
-        row.reply_ts = result["ts"]
-        session.add(row)
+outbox.RESULT_RECORDERS["draft_message"] = _remember_ts(Draft, "message_ts")
+outbox.RESULT_RECORDERS["draft_approval"] = _remember_ts(Draft, "approval_ts")
+outbox.RESULT_RECORDERS["proposal_reply"] = _remember_ts(IntakeProposal, "reply_ts")

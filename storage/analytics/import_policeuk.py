@@ -17,30 +17,26 @@ failure half-way leaves the previous data in place.
 
 from __future__ import annotations
 
-import calendar
 import csv
 import re
 import time
 from collections.abc import Iterable, Iterator
-from datetime import date
 from pathlib import Path
 
-from sqlalchemy import delete
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
 from storage.analytics.import_stop_search import import_stop_search_file
 from storage.analytics.loading import (
     FileResult,
     ImportSummary,
     MalformedRow,
-    chunked,
     count_lines,
     numbered_rows,
     open_csv_text,
     progress_bar,
+    replace_batch,
 )
 from storage.analytics.schema import create_schema, policeuk_outcomes, policeuk_street
-from storage.analytics.store import bulk_insert, record_source
 
 ASB = "Anti-social behaviour"
 
@@ -143,29 +139,9 @@ def import_policeuk_file(engine: Engine, path: Path, *, progress: bool | None = 
         bar = progress_bar(count_lines(path), path.name, enabled=progress)
         rows = _parse_rows(reader, path.name, kind, batch, positions, len(header), list(headers.values()),
                            months, result.malformed)
-        with bar, engine.begin() as conn:
-            result.replaced = _delete_batch(conn, table.name, batch)
-            for chunk in chunked(rows):
-                bulk_insert(conn, table.name, columns, chunk)
-                result.rows += len(chunk)
-                bar.update(len(chunk))
-            result.months = sorted(months)
-            record_source(
-                conn,
-                name=f"policeuk:{path.stem}",
-                kind="policeuk",
-                description=f"police.uk {kind} file {path.name}",
-                rows=result.rows,
-                period_start=f"{result.months[0]}-01" if result.months else None,
-                period_end=_month_end(result.months[-1]) if result.months else None,
-                synthetic=False,
-            )
+        replace_batch(engine, table, batch, columns, rows, months, result, bar, source=f"policeuk:{path.stem}",
+                      description=f"police.uk {kind} file {path.name}")
     return result
-
-
-def _delete_batch(conn: Connection, table_name: str, batch: str) -> int:
-    table = policeuk_street if table_name == policeuk_street.name else policeuk_outcomes
-    return conn.execute(delete(table).where(table.c.batch == batch)).rowcount or 0
 
 
 def _parse_rows(
@@ -238,6 +214,3 @@ def _parse_rows(
         yield (batch, *converted)
 
 
-def _month_end(month: str) -> str:
-    year, mon = int(month[:4]), int(month[5:7])
-    return date(year, mon, calendar.monthrange(year, mon)[1]).isoformat()

@@ -16,20 +16,18 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 
 from storage.analytics.loading import (
     FileResult,
     MalformedRow,
-    chunked,
     count_lines,
     numbered_rows,
     open_csv_text,
     progress_bar,
+    replace_batch,
 )
 from storage.analytics.schema import policeuk_stop_search
-from storage.analytics.store import bulk_insert, record_source
 
 #: police.uk header -> column, in police.uk's order.
 STOP_SEARCH_HEADERS = {
@@ -82,25 +80,8 @@ def import_stop_search_file(engine: Engine, path: Path, batch: str, *, progress:
         bar = progress_bar(count_lines(path), path.name, enabled=progress)
         rows = _parse(reader, path.name, batch, positions, len(header), months, result.malformed)
         columns = ["batch", "month", *STOP_SEARCH_HEADERS.values()]
-        with bar, engine.begin() as conn:
-            result.replaced = conn.execute(
-                delete(policeuk_stop_search).where(policeuk_stop_search.c.batch == batch)
-            ).rowcount or 0
-            for chunk in chunked(rows):
-                bulk_insert(conn, policeuk_stop_search.name, columns, chunk)
-                result.rows += len(chunk)
-                bar.update(len(chunk))
-            result.months = sorted(months)
-            record_source(
-                conn,
-                name=f"policeuk:{path.stem}",
-                kind="policeuk",
-                description=f"police.uk stop-and-search file {path.name}",
-                rows=result.rows,
-                period_start=f"{result.months[0]}-01" if result.months else None,
-                period_end=_month_end(result.months[-1]) if result.months else None,
-                synthetic=False,
-            )
+        replace_batch(engine, policeuk_stop_search, batch, columns, rows, months, result, bar,
+                      source=f"policeuk:{path.stem}", description=f"police.uk stop-and-search file {path.name}")
     return result
 
 
@@ -155,8 +136,3 @@ def _title(column: str) -> str:
     return next(h for h, c in STOP_SEARCH_HEADERS.items() if c == column)
 
 
-def _month_end(month: str) -> str:
-    import calendar
-
-    year, mon = int(month[:4]), int(month[5:7])
-    return f"{month}-{calendar.monthrange(year, mon)[1]:02d}"

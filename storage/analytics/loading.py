@@ -148,3 +148,31 @@ def numbered_rows(reader: Any, filename: str, malformed: list[MalformedRow]) -> 
             continue
         line = getattr(reader, "line_num", line + 1)
         yield line, row
+
+
+def month_end(month: str) -> str:
+    """The last day of a "YYYY-MM" month, as an ISO date."""
+    import calendar
+
+    year, mon = int(month[:4]), int(month[5:7])
+    return f"{month}-{calendar.monthrange(year, mon)[1]:02d}"
+
+
+def replace_batch(engine: Any, table: Any, batch: str, columns: list[str], rows: Iterable[tuple[object, ...]],
+                  months: set[str], result: FileResult, bar: Any, *, source: str, description: str) -> None:
+    """Load a police.uk file's rows in one transaction: what the same batch loaded before goes, the new rows
+    come in chunks, and the data source records the months covered (read while the rows are consumed)."""
+    from sqlalchemy import delete
+
+    from storage.analytics.store import bulk_insert, record_source
+
+    with bar, engine.begin() as conn:
+        result.replaced = conn.execute(delete(table).where(table.c.batch == batch)).rowcount or 0
+        for chunk in chunked(rows):
+            bulk_insert(conn, table.name, columns, chunk)
+            result.rows += len(chunk)
+            bar.update(len(chunk))
+        result.months = sorted(months)
+        record_source(conn, name=source, kind="policeuk", description=description, rows=result.rows,
+                      period_start=f"{result.months[0]}-01" if result.months else None,
+                      period_end=month_end(result.months[-1]) if result.months else None, synthetic=False)
