@@ -28,7 +28,10 @@ REQUEST = ("new Dear FOI team, 1. How many drones do you own? Yours sincerely, J
 
 
 @pytest.fixture
-def team_bot(slack_env: Path, monkeypatch: pytest.MonkeyPatch, standin: SlackStandIn) -> Iterator[RunningBot]:
+def team_bot(slack_env: Path, monkeypatch: pytest.MonkeyPatch, standin: SlackStandIn,
+             database_url: str) -> Iterator[RunningBot]:
+    """The bot on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("FOI_TEAM_USERS", f"{ALICE},{BOB}")
     monkeypatch.setenv("FOI_APPROVERS", BOB)
     monkeypatch.setenv("FOI_ORG_PROFILE", str(TEST_PROFILE))
